@@ -1,0 +1,94 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Layout (arrows point to imports):
+///   LogitMath ← LogitService → HTTPServer,  LogitService → JSONCodec,  logitd → LogitService
+/// See ../shared/STYLE.md. Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "logitd",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "logitd", targets: ["logitd"]),
+        .library(name: "LogitMath", targets: ["LogitMath"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // Tests only.
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure math on vectors and batches: no Foundation, no Codable, no HTTP.
+        .target(
+            name: "LogitMath",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: upcoming
+        ),
+        // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
+        .target(name: "JSONCodec", swiftSettings: upcoming),
+        // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
+        .target(
+            name: "HTTPServer",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming
+        ),
+        // The routes, request/response types, problem+json, metrics and readiness.
+        .target(
+            name: "LogitService",
+            dependencies: [
+                "LogitMath", "JSONCodec", "HTTPServer",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.embedInCode("openapi.yaml")],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "logitd",
+            dependencies: [
+                "LogitService", "HTTPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // libcurl, the real client the integration tests drive the server with.
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .testTarget(
+            name: "LogitMathTests",
+            dependencies: ["LogitMath", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")],
+            swiftSettings: upcoming
+        ),
+        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"], swiftSettings: upcoming),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: upcoming),
+        .testTarget(
+            name: "LogitServiceTests", dependencies: ["LogitService", "HTTPServer", "JSONCodec"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "LogitService", "HTTPServer", "CCurl",
+                .product(name: "OpenAPIKit", package: "OpenAPIKit"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: upcoming
+        ),
+    ]
+)

@@ -1,0 +1,68 @@
+/// An ordered list of header fields. Names compare case-insensitively (RFC 9110 §5.1); the
+/// order and the original spelling are kept, since a field may legally repeat.
+package struct Headers: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equatable {
+    package typealias Field = (name: String, value: String)
+    package private(set) var fields: [Field] = []
+
+    package init() {}
+    package init(_ fields: [Field]) { self.fields = fields }
+    package init(dictionaryLiteral elements: (String, String)...) {
+        fields = elements.map { (name: $0.0, value: $0.1) }
+    }
+
+    package var count: Int { fields.count }
+    package func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    /// The first value of `name`, or nil.
+    package subscript(name: String) -> String? {
+        fields.first { Headers.equal($0.name, name) }?.value
+    }
+
+    /// Every value of `name`, in order.
+    package func values(for name: String) -> [String] {
+        fields.filter { Headers.equal($0.name, name) }.map(\.value)
+    }
+
+    package func contains(_ name: String) -> Bool { fields.contains { Headers.equal($0.name, name) } }
+
+    package mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
+
+    /// Replaces every field called `name` with one field, or adds it.
+    package mutating func set(_ name: String, _ value: String) {
+        remove(name)
+        fields.append((name, value))
+    }
+
+    package mutating func remove(_ name: String) { fields.removeAll { Headers.equal($0.name, name) } }
+
+    /// Whether a comma-separated field (`Connection`, say) lists `token`, case-insensitively.
+    package func listContains(_ name: String, token: String) -> Bool {
+        values(for: name).contains { value in
+            value.split(separator: ",").contains { Headers.equal($0.trimmingSpaces(), token) }
+        }
+    }
+
+    package static func == (lhs: Headers, rhs: Headers) -> Bool {
+        lhs.fields.count == rhs.fields.count
+            && zip(lhs.fields, rhs.fields).allSatisfy { Headers.equal($0.name, $1.name) && $0.value == $1.value }
+    }
+
+    /// ASCII case-insensitive comparison; header names are tokens, so ASCII is all there is.
+    package static func equal<A: StringProtocol, B: StringProtocol>(_ a: A, _ b: B) -> Bool {
+        a.utf8.count == b.utf8.count
+            && zip(a.utf8, b.utf8).allSatisfy { x, y in
+                x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= UInt8(ascii: "a") && (x | 0x20) <= UInt8(ascii: "z"))
+            }
+    }
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs (HTTP's OWS).
+    package func trimmingSpaces() -> Substring {
+        let s = self[...]
+        let isOWS: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let start = s.firstIndex(where: { !isOWS($0) }) else { return Substring() }
+        let end = s.lastIndex(where: { !isOWS($0) })!
+        return Substring(s[start...end])
+    }
+}

@@ -1,0 +1,31 @@
+/// One complete HTTP request, as the parser hands it to the application.
+package struct Request: Sendable {
+    package var method: Method
+    /// The request target exactly as sent (origin-form: `/softmax?x=1`).
+    package var target: String
+    package var version: Version
+    package var headers: Headers
+    package var body: [UInt8]
+
+    package init(
+        method: Method, target: String, version: Version = .http1_1, headers: Headers = [:], body: [UInt8] = []
+    ) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The target's path, without the query.
+    package var path: Substring {
+        if let q = target.firstIndex(of: "?") { return target[..<q] }
+        return target[...]
+    }
+
+    /// The target's query (after `?`), or nil.
+    package var query: Substring? {
+        guard let q = target.firstIndex(of: "?") else { return nil }
+        return target[target.index(after: q)...]
+    }
+}

@@ -1,0 +1,1 @@
+print("logitd: not built yet")
