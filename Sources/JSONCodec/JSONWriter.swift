@@ -1,9 +1,8 @@
 /// Writes encoded values as compact JSON bytes.
 ///
-/// It is a `TextOutputStream` for one reason: `Double.write(to:)` formats into a stack buffer and hands
-/// the ASCII bytes to the stream's `_writeASCII`, so a number reaches the output with no `String` made
-/// (`description` allocates for results longer than 15 bytes). The stdlib's formatting is
-/// shortest-round-trip and spells numbers as Python's `repr` does (`1e-05`, `1e+16`, `0.1`, `-0.0`).
+/// Doubles go through `ShortestDouble` (Schubfach, spelled as Python's `repr`). It is a `TextOutputStream`
+/// for Floats: `Float.write(to:)` formats into a stack buffer and hands the ASCII bytes to `_writeASCII`,
+/// so no `String` is made (`description` allocates for results longer than 15 bytes).
 struct JSONWriter: TextOutputStream {
     var bytes: [UInt8] = []
 
@@ -17,7 +16,7 @@ struct JSONWriter: TextOutputStream {
         case .bool(let flag): flag ? append("true") : append("false")
         case .signed(let number): writeInteger(number)
         case .unsigned(let number): writeInteger(number)
-        case .double(let number): number.write(to: &self)
+        case .double(let number): writeDouble(number)
         case .float(let number): number.write(to: &self)
         case .string(let text): writeString(text)
         case .array(let array):
@@ -69,15 +68,39 @@ struct JSONWriter: TextOutputStream {
     }
 
     /// Finite doubles only (checked when encoded).
-    private mutating func writeDoubles(_ values: [Double]) {
-        // 24 bytes covers "-1.2345678901234567e-100," — one growth at most for typical data.
-        bytes.reserveCapacity(bytes.count + values.count * 24 + 2)
-        bytes.append(UInt8(ascii: "["))
-        for (i, number) in values.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            number.write(to: &self)
+    private mutating func writeDouble(_ value: Double) {
+        var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { raw in
+            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
+            let count = ShortestDouble.write(value, to: p)
+            bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
         }
-        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// Finite doubles only (checked when encoded). Formats straight into the output: room for the
+    /// longest spelling of every element is zero-filled first, then trimmed.
+    private mutating func writeDoubles(_ values: [Double]) {
+        let start = bytes.count
+        let room = values.count * (ShortestDouble.maxLength + 1) + 2
+        bytes.append(contentsOf: repeatElement(0, count: room))
+        let used = bytes.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress! + start
+            var w = 0
+            base[w] = UInt8(ascii: "[")
+            w += 1
+            values.withUnsafeBufferPointer { values in
+                for i in values.indices {
+                    if i > 0 {
+                        base[w] = UInt8(ascii: ",")
+                        w += 1
+                    }
+                    w += ShortestDouble.write(values[i], to: base + w)
+                }
+            }
+            base[w] = UInt8(ascii: "]")
+            return w + 1
+        }
+        bytes.removeLast(room - used)
     }
 
     private mutating func writeInteger<I: FixedWidthInteger>(_ value: I) {
