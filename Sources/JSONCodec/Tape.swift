@@ -1,0 +1,465 @@
+/// One JSON value in a `Tape`, in document order.
+///
+/// Containers are followed by their contents (an object's as key, value, key, value…), so an array's
+/// elements are a walk along the tape and skipping a subtree is one jump (`payload`).
+struct TapeNode {
+    enum Kind: UInt8 {
+        case object, array, string, number, `true`, `false`, null
+    }
+
+    var kind: Kind
+    /// Strings: the content has backslash escapes. Numbers: the literal has no fraction and no exponent.
+    var flag: Bool
+    /// Strings: the first content byte (after the quote). Numbers: the first byte. Containers: the bracket.
+    var start: UInt32
+    /// Strings: the closing quote's offset. Numbers: one past the last byte. Containers: element count.
+    var end: UInt32
+    /// Numbers: the nearest Double's bit pattern (infinite when out of range). Containers: the tape index
+    /// just past the last descendant.
+    var payload: UInt64
+
+    var jsonKind: JSONKind {
+        switch kind {
+        case .object: .object
+        case .array: .array
+        case .string: .string
+        case .number: .number
+        case .true, .false: .boolean
+        case .null: .null
+        }
+    }
+}
+
+/// A validated JSON text, flattened into `TapeNode`s by one pass over the bytes.
+///
+/// Why a tape: numbers are converted once, while the bytes are hot in cache, and stored as Doubles, so
+/// decoding `[Double]` is a walk over the tape with no per-element allocation; the whole document is
+/// validated before any `init(from:)` runs, so a syntax error is always a syntax error (400) even when
+/// a type would have failed earlier on something else.
+struct Tape {
+    var nodes: [TapeNode]
+    let bytes: [UInt8]
+
+    init(parsing bytes: [UInt8], maxDepth: Int) throws(JSONDecodingError) {
+        self.bytes = bytes
+        guard bytes.count < Int(UInt32.max) else {
+            throw JSONDecodingError(.syntax(offset: 0, message: "document larger than 4 GiB"), path: "")
+        }
+        var nodes: [TapeNode] = []
+        nodes.reserveCapacity(bytes.count / 8 + 4)
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONDecodingError) in
+            var parser = TapeParser(bytes: buffer, maxDepth: maxDepth)
+            try parser.parseDocument(into: &nodes)
+        }
+        self.nodes = nodes
+    }
+
+    /// The tape index just past the subtree rooted at `index`.
+    @inline(__always)
+    func next(after index: Int) -> Int {
+        let node = nodes[index]
+        switch node.kind {
+        case .object, .array: return Int(node.payload)
+        default: return index + 1
+        }
+    }
+
+    /// The literal text of a number node, as written.
+    func literal(at index: Int) -> String {
+        let node = nodes[index]
+        return String(decoding: bytes[Int(node.start)..<Int(node.end)], as: UTF8.self)
+    }
+
+    /// The decoded content of a string node.
+    func string(at index: Int) -> String {
+        let node = nodes[index]
+        let range = Int(node.start)..<Int(node.end)
+        if !node.flag { return String(decoding: bytes[range], as: UTF8.self) }
+        return String(decoding: unescape(bytes[range]), as: UTF8.self)
+    }
+
+    /// Whether string node `index` holds exactly the UTF-8 bytes of `key` (escape-free strings only).
+    func stringEquals(at index: Int, _ key: String) -> Bool? {
+        let node = nodes[index]
+        if node.flag { return nil }
+        var key = key
+        return key.withUTF8 { utf8 in
+            let count = Int(node.end) - Int(node.start)
+            guard utf8.count == count else { return false }
+            return bytes.withUnsafeBufferPointer { buffer in
+                memcmpEqual(buffer.baseAddress! + Int(node.start), utf8.baseAddress, count)
+            }
+        }
+    }
+
+    /// Decodes backslash escapes in an already validated string body.
+    private func unescape(_ body: ArraySlice<UInt8>) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count)
+        var i = body.startIndex
+        while i < body.endIndex {
+            let byte = body[i]
+            if byte != UInt8(ascii: "\\") {
+                out.append(byte)
+                i += 1
+                continue
+            }
+            let escape = body[i + 1]
+            i += 2
+            switch escape {
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = hex4(body, i)
+                i += 4
+                if scalar >= 0xD800, scalar < 0xDC00 {
+                    let low = hex4(body, i + 2)  // validated: "\uDC00"..."\uDFFF" follows
+                    i += 6
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                }
+                appendUTF8(UInt32(scalar), to: &out)
+            default: out.append(escape)  // \" \\ \/
+            }
+        }
+        return out
+    }
+
+    private func hex4(_ body: ArraySlice<UInt8>, _ at: Int) -> UInt32 {
+        var value: UInt32 = 0
+        for k in 0..<4 { value = value << 4 | UInt32(hexValue(body[at + k])) }
+        return value
+    }
+}
+
+@inline(__always)
+private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
+    guard let b else { return count == 0 }
+    for k in 0..<count where a[k] != b[k] { return false }
+    return true
+}
+
+@inline(__always)
+func hexValue(_ byte: UInt8) -> UInt8 {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): byte &- UInt8(ascii: "0")
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): byte &- UInt8(ascii: "a") &+ 10
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): byte &- UInt8(ascii: "A") &+ 10
+    default: 0xFF
+    }
+}
+
+func appendUTF8(_ scalar: UInt32, to out: inout [UInt8]) {
+    switch scalar {
+    case ..<0x80:
+        out.append(UInt8(scalar))
+    case ..<0x800:
+        out.append(UInt8(0xC0 | scalar >> 6))
+        out.append(UInt8(0x80 | scalar & 0x3F))
+    case ..<0x10000:
+        out.append(UInt8(0xE0 | scalar >> 12))
+        out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+        out.append(UInt8(0x80 | scalar & 0x3F))
+    default:
+        out.append(UInt8(0xF0 | scalar >> 18))
+        out.append(UInt8(0x80 | scalar >> 12 & 0x3F))
+        out.append(UInt8(0x80 | scalar >> 6 & 0x3F))
+        out.append(UInt8(0x80 | scalar & 0x3F))
+    }
+}
+
+/// The single pass that validates RFC 8259 and writes the tape. Iterative, with an explicit stack of
+/// open containers, so nesting depth costs heap (bounded by `maxDepth`), never the thread's stack.
+private struct TapeParser {
+    let p: UnsafeBufferPointer<UInt8>
+    let n: Int
+    let maxDepth: Int
+    var i = 0
+
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        self.p = bytes
+        self.n = bytes.count
+        self.maxDepth = maxDepth
+    }
+
+    func fail(_ message: String, at offset: Int) -> JSONDecodingError {
+        JSONDecodingError(.syntax(offset: offset, message: message), path: "")
+    }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while i < n {
+            let c = p[i]
+            guard c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 else { return }
+            i += 1
+        }
+    }
+
+    mutating func parseDocument(into nodes: inout [TapeNode]) throws(JSONDecodingError) {
+        var open: [Int] = []  // tape indices of the containers not yet closed
+        var justOpened = false
+        skipWhitespace()
+        try parseValue(into: &nodes, open: &open, justOpened: &justOpened)
+        while let top = open.last {
+            skipWhitespace()
+            let isObject = nodes[top].kind == .object
+            let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+            guard i < n else {
+                throw fail(
+                    justOpened ? "unexpected end of input" : "expected ',' or '\(Character(Unicode.Scalar(close)))'",
+                    at: i)
+            }
+            let c = p[i]
+            if justOpened {
+                justOpened = false
+                if c == close {
+                    closeContainer(top, in: &nodes, open: &open)
+                    continue
+                }
+            } else if c == UInt8(ascii: ",") {
+                i += 1
+                skipWhitespace()
+            } else if c == close {
+                closeContainer(top, in: &nodes, open: &open)
+                continue
+            } else {
+                throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'", at: i)
+            }
+            nodes[top].end += 1
+            if isObject {
+                guard i < n, p[i] == UInt8(ascii: "\"") else { throw fail("expected a string key", at: i) }
+                try parseString(into: &nodes)
+                skipWhitespace()
+                guard i < n, p[i] == UInt8(ascii: ":") else { throw fail("expected ':'", at: i) }
+                i += 1
+                skipWhitespace()
+            }
+            try parseValue(into: &nodes, open: &open, justOpened: &justOpened)
+        }
+        skipWhitespace()
+        if i != n { throw fail("unexpected data after the value", at: i) }
+    }
+
+    @inline(__always)
+    mutating func closeContainer(_ top: Int, in nodes: inout [TapeNode], open: inout [Int]) {
+        nodes[top].payload = UInt64(nodes.count)
+        open.removeLast()
+        i += 1
+    }
+
+    @inline(__always)
+    mutating func parseValue(
+        into nodes: inout [TapeNode], open: inout [Int], justOpened: inout Bool
+    ) throws(JSONDecodingError) {
+        guard i < n else { throw fail("unexpected end of input", at: i) }
+        let c = p[i]
+        switch c {
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            try parseNumber(into: &nodes)
+        case UInt8(ascii: "\""):
+            try parseString(into: &nodes)
+        case UInt8(ascii: "["), UInt8(ascii: "{"):
+            if open.count >= maxDepth {
+                throw JSONDecodingError(.tooDeep(limit: maxDepth), path: "")
+            }
+            open.append(nodes.count)
+            nodes.append(
+                TapeNode(
+                    kind: c == UInt8(ascii: "[") ? .array : .object, flag: false, start: UInt32(i), end: 0, payload: 0)
+            )
+            justOpened = true
+            i += 1
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            nodes.append(TapeNode(kind: .true, flag: false, start: UInt32(i - 4), end: UInt32(i), payload: 0))
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            nodes.append(TapeNode(kind: .false, flag: false, start: UInt32(i - 5), end: UInt32(i), payload: 0))
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            nodes.append(TapeNode(kind: .null, flag: false, start: UInt32(i - 4), end: UInt32(i), payload: 0))
+        default:
+            throw fail("expected a value", at: i)
+        }
+    }
+
+    mutating func expectLiteral(_ word: StaticString) throws(JSONDecodingError) {
+        let start = i
+        for k in 0..<word.utf8CodeUnitCount {
+            guard i < n, p[i] == word.utf8Start[k] else {
+                throw fail(i < n ? "invalid literal" : "unexpected end of input", at: i < n ? start : i)
+            }
+            i += 1
+        }
+    }
+
+    /// Reads the string starting at the opening quote `p[i]`, validating escapes and UTF-8.
+    mutating func parseString(into nodes: inout [TapeNode]) throws(JSONDecodingError) {
+        i += 1
+        let start = i
+        var escaped = false
+        while true {
+            // ASCII run: the common case, one comparison chain per byte.
+            while i < n {
+                let c = p[i]
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 || c >= 0x80 { break }
+                i += 1
+            }
+            guard i < n else { throw fail("unterminated string", at: i) }
+            let c = p[i]
+            if c == UInt8(ascii: "\"") { break }
+            if c == UInt8(ascii: "\\") {
+                escaped = true
+                try parseEscape()
+            } else if c < 0x20 {
+                throw fail("control character in string", at: i)
+            } else {
+                try validateUTF8Sequence()
+            }
+        }
+        nodes.append(TapeNode(kind: .string, flag: escaped, start: UInt32(start), end: UInt32(i), payload: 0))
+        i += 1
+    }
+
+    mutating func parseEscape() throws(JSONDecodingError) {
+        let at = i
+        guard i + 1 < n else { throw fail("unterminated string", at: n) }
+        switch p[i + 1] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+            UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+            i += 2
+        case UInt8(ascii: "u"):
+            i += 2
+            let unit = try hex4()
+            if unit >= 0xDC00, unit < 0xE000 { throw fail("unpaired surrogate", at: at) }
+            if unit >= 0xD800, unit < 0xDC00 {
+                guard i + 1 < n, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else {
+                    throw fail(i + 1 < n ? "unpaired surrogate" : "unterminated string", at: i + 1 < n ? at : n)
+                }
+                i += 2
+                let low = try hex4()
+                guard low >= 0xDC00, low < 0xE000 else { throw fail("unpaired surrogate", at: at) }
+            }
+        default:
+            throw fail("invalid escape", at: at)
+        }
+    }
+
+    mutating func hex4() throws(JSONDecodingError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            guard i < n else { throw fail("unterminated string", at: i) }
+            let digit = hexValue(p[i])
+            guard digit != 0xFF else { throw fail("invalid \\u escape", at: i) }
+            value = value << 4 | UInt32(digit)
+            i += 1
+        }
+        return value
+    }
+
+    /// Validates one multi-byte UTF-8 sequence at `p[i]` (RFC 3629: no overlongs, no surrogates, ≤ U+10FFFF).
+    mutating func validateUTF8Sequence() throws(JSONDecodingError) {
+        let lead = p[i]
+        let length: Int
+        var low: UInt8 = 0x80
+        var high: UInt8 = 0xBF
+        switch lead {
+        case 0xC2...0xDF: length = 2
+        case 0xE0:
+            length = 3
+            low = 0xA0
+        case 0xE1...0xEC, 0xEE...0xEF: length = 3
+        case 0xED:
+            length = 3
+            high = 0x9F
+        case 0xF0:
+            length = 4
+            low = 0x90
+        case 0xF1...0xF3: length = 4
+        case 0xF4:
+            length = 4
+            high = 0x8F
+        default: throw fail("invalid UTF-8", at: i)
+        }
+        guard i + length <= n else { throw fail("invalid UTF-8", at: i) }
+        let second = p[i + 1]
+        guard second >= low, second <= high else { throw fail("invalid UTF-8", at: i) }
+        for k in 2..<max(length, 2) where p[i + k] & 0xC0 != 0x80 {
+            throw fail("invalid UTF-8", at: i)
+        }
+        i += length
+    }
+
+    /// Reads a number per RFC 8259 §6 and converts it to the nearest Double in the same pass.
+    mutating func parseNumber(into nodes: inout [TapeNode]) throws(JSONDecodingError) {
+        let start = i
+        let negative = p[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
+        guard i < n else { throw fail("unexpected end of input", at: i) }
+        var significand: UInt64 = 0
+        var digitCount = 0  // significant digits, leading zeros excluded
+        var exponent = 0
+        let first = p[i]
+        if first == UInt8(ascii: "0") {
+            i += 1
+            if i < n, p[i] &- UInt8(ascii: "0") < 10 { throw fail("leading zero in number", at: start) }
+        } else if first &- UInt8(ascii: "1") < 9 {
+            while i < n {
+                let digit = p[i] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                significand = significand &* 10 &+ UInt64(digit)
+                digitCount += 1
+                i += 1
+            }
+        } else {
+            throw fail("invalid number", at: start)
+        }
+        var isInteger = true
+        if i < n, p[i] == UInt8(ascii: ".") {
+            isInteger = false
+            i += 1
+            let fractionStart = i
+            while i < n {
+                let digit = p[i] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                if digitCount > 0 || digit != 0 {
+                    significand = significand &* 10 &+ UInt64(digit)
+                    digitCount += 1
+                }
+                i += 1
+            }
+            guard i > fractionStart else { throw fail(i < n ? "invalid number" : "unexpected end of input", at: i) }
+            exponent = fractionStart - i
+        }
+        if i < n, p[i] | 0x20 == UInt8(ascii: "e") {
+            isInteger = false
+            i += 1
+            var exponentNegative = false
+            if i < n, p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
+                exponentNegative = p[i] == UInt8(ascii: "-")
+                i += 1
+            }
+            let exponentStart = i
+            var value = 0
+            while i < n {
+                let digit = p[i] &- UInt8(ascii: "0")
+                guard digit < 10 else { break }
+                if value < 100_000_000 { value = value * 10 + Int(digit) }
+                i += 1
+            }
+            guard i > exponentStart else { throw fail(i < n ? "invalid number" : "unexpected end of input", at: i) }
+            exponent += exponentNegative ? -value : value
+        }
+        let value: Double
+        if digitCount <= 19, let fast = DecimalConversion.fastDouble(significand: significand, exponent: exponent) {
+            value = negative ? -fast : fast
+        } else {
+            value = DecimalConversion.strtodExact(UnsafeBufferPointer(rebasing: p[start..<i]))  // sign included
+        }
+        nodes.append(
+            TapeNode(
+                kind: .number, flag: isInteger, start: UInt32(start), end: UInt32(i), payload: value.bitPattern))
+    }
+}
