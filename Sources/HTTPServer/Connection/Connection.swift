@@ -1,5 +1,6 @@
 import Dispatch
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -139,6 +140,10 @@ final class Connection: @unchecked Sendable {
     /// the responses; then writes.
     private func process() {
         while !isClosed && !closeAfterFlush && writeSuspended {
+            if !machine.isQuiescing && context.isShuttingDown.load(ordering: .relaxed) {
+                apply(machine.shutdownRequested())
+                continue
+            }
             guard let event = parser.next() else { break }
             switch event {
             case .head(let head):

@@ -71,6 +71,7 @@ package final class Server: Sendable {
             state.listener = nil
             return (listener, Array(state.connections.values))
         }
+        context.isShuttingDown.store(true, ordering: .relaxed)
         listener?.stop()
         if listener != nil {
             context.logger.info("shutting down", metadata: ["connections": "\(connections.count)"])
@@ -109,16 +110,21 @@ package final class Server: Sendable {
         #if canImport(Darwin)
             setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
         #endif
-        let connection = Connection(fd: fd, context: context) { [self] connection in closed(connection) }
-        enum Verdict { case accept, full, stopping }
+        enum Verdict {
+            case accept(Connection)
+            case full, stopping
+        }
+        // The Connection is built only once it is admitted: its Dispatch sources must be resumed
+        // before they are released, which only `start()` does.
         let verdict = state.withLock { state -> Verdict in
             guard state.phase == .running else { return .stopping }
             guard state.connections.count < context.configuration.maxConnections else { return .full }
+            let connection = Connection(fd: fd, context: context) { [self] connection in closed(connection) }
             state.connections[ObjectIdentifier(connection)] = connection
-            return .accept
+            return .accept(connection)
         }
         switch verdict {
-        case .accept:
+        case .accept(let connection):
             connection.start()
         case .stopping:
             close(fd)

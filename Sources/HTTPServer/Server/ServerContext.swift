@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// What every connection of one server shares, immutable once the server is built.
 final class ServerContext: Sendable {
@@ -8,6 +9,10 @@ final class ServerContext: Sendable {
     let onResponse: @Sendable (ResponseRecord) -> Void
     let logger: Logger
     let dateCache = DateCache()
+    /// Set once graceful shutdown begins. A connection checks it before each request it parses,
+    /// because its shutdown notice waits in its queue behind the handler that is running, and the
+    /// requests pipelined behind that one must already know they are the last.
+    let isShuttingDown = Atomic<Bool>(false)
     /// How long a closing connection keeps reading (and discarding) after its last response, so
     /// that unread request bytes do not make the kernel reset the connection before the client has
     /// read that response (nginx's `lingering_close`).
