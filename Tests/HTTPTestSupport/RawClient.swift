@@ -5,8 +5,9 @@
 #endif
 
 /// A plain TCP client for the bytes curl will not send: malformed requests, trickles, pipelines.
-/// Blocking socket; every read waits with `poll`, bounded by a timeout.
-package final class RawClient {
+/// Blocking socket; every read waits with `poll`, bounded by a timeout. It is `Sendable` as a
+/// descriptor is: one thread at a time should use it.
+package final class RawClient: Sendable {
     package struct ConnectError: Error { package var errno: Int32 }
 
     package let fd: Int32
