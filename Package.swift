@@ -77,7 +77,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"], swiftSettings: upcoming),
-        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer"], swiftSettings: upcoming),
+        // Test clients for a live server: libcurl for real-client behaviour, raw sockets for the rest.
+        .target(
+            name: "HTTPTestSupport",
+            dependencies: ["HTTPServer", "CCurl", .product(name: "Logging", package: "swift-log")],
+            path: "Tests/HTTPTestSupport",
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport"], swiftSettings: upcoming),
         .testTarget(
             name: "LogitServiceTests", dependencies: ["LogitService", "HTTPServer", "JSONCodec"],
             swiftSettings: upcoming),

@@ -1,5 +1,5 @@
 /// One complete HTTP request, as the parser hands it to the application.
-package struct Request: Sendable {
+package struct Request: Sendable, Equatable {
     package var method: Method
     /// The request target exactly as sent (origin-form: `/softmax?x=1`).
     package var target: String

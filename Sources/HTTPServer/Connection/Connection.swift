@@ -1,0 +1,359 @@
+import Dispatch
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// One accepted socket: reads, parses, runs the handler and writes, all on its own serial queue.
+///
+/// Why this shape:
+/// - The queue is the lock: every mutable property is touched only on `queue`, which is why the
+///   class can be `@unchecked Sendable`. Queues target Dispatch's shared pool, so a slow handler
+///   holds only its own connection, never the listener or another connection.
+/// - The handler runs right here, synchronously: that keeps pipelined responses in request order
+///   for free and costs no hop for the small requests that are nearly all of the traffic.
+/// - Reads stop while a response cannot be written (the socket would block), so a client that
+///   pipelines without reading can fill at most one read buffer and the kernel's socket buffers.
+/// - The socket is non-blocking; writes use `MSG_NOSIGNAL` so a peer's reset cannot raise SIGPIPE.
+final class Connection: @unchecked Sendable {
+    private let fd: Int32
+    let queue: DispatchQueue
+    private let context: ServerContext
+    private let onClosed: @Sendable (Connection) -> Void
+    private let readSource: any DispatchSourceRead
+    private var writeSource: (any DispatchSourceWrite)?
+    private let timer: any DispatchSourceTimer
+
+    private var machine: ConnectionStateMachine<ContinuousClock>
+    private var parser: RequestParser
+    private let readBuffer: UnsafeMutableRawBufferPointer
+    private var output: [UInt8] = []
+    private var outputOffset = 0
+
+    private var readSuspended = false
+    private var writeSuspended = true
+    private var armedDeadline: ContinuousClock.Instant?
+    /// Close once the output is written.
+    private var closeAfterFlush = false
+    /// A response was queued on this connection since it was accepted, so closing should linger.
+    private var wroteResponse = false
+    /// Our side is shut (`SHUT_WR`); reading only to drain what the peer still sends.
+    private var lingering = false
+    private var isClosed = false
+    private var pendingCancellations = 0
+
+    /// When the request being read started, and its method and path once its head is parsed.
+    private var requestStart: ContinuousClock.Instant?
+    private var requestMethod = "-"
+    private var requestPath = "-"
+
+    private static let readBufferSize = 64 * 1024
+    /// Flush mid-burst once this much is queued, so a pipelined burst does not grow `output` unbounded.
+    private static let flushThreshold = 256 * 1024
+
+    init(fd: Int32, context: ServerContext, onClosed: @escaping @Sendable (Connection) -> Void) {
+        self.fd = fd
+        self.context = context
+        self.onClosed = onClosed
+        self.queue = DispatchQueue(label: "logitd.connection")
+        self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        self.timer = DispatchSource.makeTimerSource(queue: queue)
+        self.machine = ConnectionStateMachine(
+            requestTimeout: context.configuration.requestTimeout, idleTimeout: context.configuration.idleTimeout,
+            now: .now)
+        self.parser = RequestParser(limits: context.limits)
+        self.readBuffer = .allocate(byteCount: Connection.readBufferSize, alignment: 16)
+    }
+
+    deinit {
+        readBuffer.deallocate()
+    }
+
+    /// Starts reading and arms the idle timer. Called once, after the server has registered it.
+    func start() {
+        queue.async { [self] in
+            readSource.setEventHandler { [unowned self] in readable() }
+            readSource.setCancelHandler { [self] in sourceCancelled() }
+            timer.setEventHandler { [unowned self] in timerFired() }
+            pendingCancellations = 1
+            readSource.resume()
+            timer.resume()
+            if let deadline = machine.deadline { arm(deadline) }
+        }
+    }
+
+    /// Graceful shutdown reached this connection (see `ConnectionStateMachine.shutdownRequested`).
+    func requestShutdown() {
+        queue.async { [self] in
+            guard !isClosed else { return }
+            apply(machine.shutdownRequested())
+        }
+    }
+
+    /// The grace period is over: close whatever state the connection is in.
+    func forceClose() {
+        queue.async { [self] in closeNow() }
+    }
+
+    // MARK: Reading
+
+    private func readable() {
+        guard !isClosed else { return }
+        while true {
+            let n = recv(fd, readBuffer.baseAddress, readBuffer.count, 0)
+            if n > 0 {
+                if lingering || closeAfterFlush { continue }  // draining: the bytes are discarded
+                let now = ContinuousClock.now
+                if parser.isIdle { requestStart = now }
+                parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[..<n]))
+                apply(machine.bytesReceived(now: now))
+                process()
+                if isClosed || readSuspended || closeAfterFlush || n < readBuffer.count { return }
+            } else if n == 0 {
+                if lingering {
+                    closeNow()
+                } else {
+                    apply(machine.inputClosed())
+                    if !isClosed && !closeAfterFlush { suspendReading() }
+                }
+                return
+            } else {
+                switch errno {
+                case EINTR: continue
+                case EAGAIN, EWOULDBLOCK: return
+                default:
+                    context.logger.debug("read failed", metadata: ["errno": "\(errno)"])
+                    closeNow()
+                    return
+                }
+            }
+        }
+    }
+
+    // MARK: Answering
+
+    /// Answers every complete request in the parser's buffer, in order, while the socket takes
+    /// the responses; then writes.
+    private func process() {
+        while !isClosed && !closeAfterFlush && writeSuspended {
+            if !machine.isQuiescing && context.isShuttingDown.load(ordering: .relaxed) {
+                apply(machine.shutdownRequested())
+                continue
+            }
+            guard let event = parser.next() else { break }
+            switch event {
+            case .head(let head):
+                if requestStart == nil { requestStart = .now }
+                requestMethod = head.method.rawValue
+                requestPath = String(Request(method: head.method, target: head.target).path)
+                if head.expectsContinue && head.version == .http1_1 {
+                    output.append(contentsOf: ResponseEncoder.continueResponse)
+                }
+            case .request(let request, let keepAlive):
+                let now = ContinuousClock.now
+                let keep = machine.requestParsed(keepAlive: keepAlive, moreBuffered: !parser.isIdle, now: now)
+                let response = context.handler(request)
+                write(
+                    response, headOnly: request.method == .head, close: !keep,
+                    announceKeepAlive: keep && request.version == .http1_0)
+                requestStart = parser.isIdle ? nil : ContinuousClock.now
+                if keep {
+                    apply(machine.responseWritten(moreBuffered: !parser.isIdle, now: now))
+                } else {
+                    apply(.close)
+                }
+                if output.count - outputOffset >= Connection.flushThreshold { flush() }
+            case .error(let error):
+                context.logger.debug(
+                    "protocol error", metadata: ["status": "\(error.status.code)", "detail": "\(error.detail)"])
+                let action = machine.protocolErrorOccurred(now: .now)
+                write(
+                    Response.problem(error.status, detail: error.detail), headOnly: false, close: true,
+                    announceKeepAlive: false)
+                apply(action)
+                apply(.close)
+            }
+        }
+        flush()
+    }
+
+    /// Queues a response and reports it.
+    private func write(_ response: Response, headOnly: Bool, close: Bool, announceKeepAlive: Bool) {
+        ResponseEncoder.encode(
+            response, headOnly: headOnly, close: close, announceKeepAlive: announceKeepAlive,
+            date: context.dateCache.current(), into: &output)
+        wroteResponse = true
+        let start = requestStart ?? .now
+        context.onResponse(
+            ResponseRecord(
+                method: requestMethod, path: requestPath, status: response.status.code,
+                bodyBytes: headOnly || !response.status.mayHaveBody ? 0 : response.body.count,
+                duration: ContinuousClock.now - start))
+        requestMethod = "-"
+        requestPath = "-"
+    }
+
+    private func apply(_ action: ConnectionStateMachine<ContinuousClock>.Action) {
+        switch action {
+        case .none:
+            break
+        case .scheduleTimeout(let deadline):
+            arm(deadline)
+        case .sendRequestTimeoutAndClose:
+            context.logger.debug("request timeout")
+            write(
+                Response.problem(.requestTimeout, detail: "the request did not arrive in time"), headOnly: false,
+                close: true, announceKeepAlive: false)
+            closeAfterFlush = true
+            flush()
+        case .close:
+            closeAfterFlush = true
+            flush()
+        }
+    }
+
+    // MARK: Writing
+
+    private func flush() {
+        while outputOffset < output.count {
+            let n = output.withUnsafeBytes { bytes in
+                send(fd, bytes.baseAddress! + outputOffset, bytes.count - outputOffset, sendNoSignal)
+            }
+            if n >= 0 {
+                outputOffset += n
+            } else if errno == EINTR {
+                continue
+            } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                waitForWritable()
+                return
+            } else {
+                context.logger.debug("write failed", metadata: ["errno": "\(errno)"])
+                closeNow()
+                return
+            }
+        }
+        output.removeAll(keepingCapacity: true)
+        outputOffset = 0
+        if !writeSuspended {
+            writeSuspended = true
+            writeSource?.suspend()
+        }
+        if closeAfterFlush && !lingering && !isClosed {
+            finishClose()
+        } else if readSuspended && !isClosed && !machine.isInputClosed {
+            readSuspended = false
+            readSource.resume()
+        }
+    }
+
+    private func waitForWritable() {
+        suspendReading()
+        if writeSource == nil {
+            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+            source.setEventHandler { [unowned self] in writable() }
+            source.setCancelHandler { [self] in sourceCancelled() }
+            pendingCancellations += 1
+            writeSource = source
+        }
+        if writeSuspended {
+            writeSuspended = false
+            writeSource?.resume()
+        }
+    }
+
+    private func writable() {
+        guard !isClosed else { return }
+        flush()
+        // Requests that waited in the buffer while the socket was full get their turn now.
+        if writeSuspended && !closeAfterFlush { process() }
+    }
+
+    private func suspendReading() {
+        if !readSuspended {
+            readSuspended = true
+            readSource.suspend()
+        }
+    }
+
+    // MARK: Timer and closing
+
+    private func arm(_ deadline: ContinuousClock.Instant) {
+        if let armed = armedDeadline, armed <= deadline { return }
+        armedDeadline = deadline
+        let delay = ContinuousClock.now.duration(to: deadline)
+        timer.schedule(deadline: .now() + .nanoseconds(max(0, Int(delay.nanoseconds))))
+    }
+
+    private func timerFired() {
+        guard !isClosed else { return }
+        armedDeadline = nil
+        if lingering {
+            closeNow()
+            return
+        }
+        apply(machine.timeoutFired(now: .now))
+    }
+
+    /// Our last response is written: stop sending, and keep reading for a short while so that
+    /// request bytes still in flight do not turn our close into a reset that destroys the
+    /// response before the client reads it.
+    private func finishClose() {
+        guard wroteResponse else {
+            closeNow()
+            return
+        }
+        lingering = true
+        shutdownWriting(fd)
+        if readSuspended && !machine.isInputClosed {
+            readSuspended = false
+            readSource.resume()
+        } else if machine.isInputClosed {
+            closeNow()
+            return
+        }
+        armedDeadline = nil
+        arm(ContinuousClock.now.advanced(by: context.lingerTimeout))
+    }
+
+    private func closeNow() {
+        guard !isClosed else { return }
+        isClosed = true
+        machine.closed()
+        timer.cancel()
+        if readSuspended {
+            readSuspended = false
+            readSource.resume()
+        }
+        readSource.cancel()
+        if let writeSource {
+            if writeSuspended {
+                writeSuspended = false
+                writeSource.resume()
+            }
+            writeSource.cancel()
+        }
+    }
+
+    /// The descriptor is closed only after every source watching it is cancelled, so that no
+    /// source can ever act on a number the kernel has already reused for a new connection.
+    private func sourceCancelled() {
+        pendingCancellations -= 1
+        if pendingCancellations == 0 {
+            close(fd)
+            onClosed(self)
+        }
+    }
+
+}
+
+extension Duration {
+    /// The whole nanoseconds in this duration (clamped to `Int`).
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,48 @@
+/// Writes a response's bytes (RFC 9112 §4–6) into a reusable buffer.
+///
+/// The server, not the handler, owns the framing headers: any `Content-Length`, `Date`,
+/// `Connection` or `Transfer-Encoding` a handler set is replaced, so no handler can frame a
+/// response wrongly and desynchronise a keep-alive connection.
+package enum ResponseEncoder {
+    /// Appends `response` to `buffer`.
+    /// - Parameters:
+    ///   - headOnly: a HEAD request: all headers, `Content-Length` of the body included, and no body.
+    ///   - close: the connection closes after this response (`Connection: close`).
+    ///   - announceKeepAlive: an HTTP/1.0 client asked for keep-alive, so say `Connection: keep-alive`.
+    package static func encode(
+        _ response: Response, headOnly: Bool, close: Bool, announceKeepAlive: Bool, date: String,
+        into buffer: inout [UInt8]
+    ) {
+        let status = response.status
+        buffer.append(contentsOf: "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n".utf8)
+        for field in response.headers where !isFramingField(field.name) {
+            buffer.append(contentsOf: field.name.utf8)
+            buffer.append(contentsOf: ": ".utf8)
+            buffer.append(contentsOf: field.value.utf8)
+            buffer.append(contentsOf: "\r\n".utf8)
+        }
+        if status.mayHaveBody {
+            buffer.append(contentsOf: "Content-Length: \(response.body.count)\r\n".utf8)
+        }
+        buffer.append(contentsOf: "Date: ".utf8)
+        buffer.append(contentsOf: date.utf8)
+        if close {
+            buffer.append(contentsOf: "\r\nConnection: close\r\n\r\n".utf8)
+        } else if announceKeepAlive {
+            buffer.append(contentsOf: "\r\nConnection: keep-alive\r\n\r\n".utf8)
+        } else {
+            buffer.append(contentsOf: "\r\n\r\n".utf8)
+        }
+        if !headOnly && status.mayHaveBody {
+            buffer.append(contentsOf: response.body)
+        }
+    }
+
+    /// The interim response that tells a client sending `Expect: 100-continue` to send its body.
+    package static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
+    private static func isFramingField(_ name: String) -> Bool {
+        Headers.equal(name, "Content-Length") || Headers.equal(name, "Date") || Headers.equal(name, "Connection")
+            || Headers.equal(name, "Transfer-Encoding")
+    }
+}

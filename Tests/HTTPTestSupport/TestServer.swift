@@ -1,0 +1,40 @@
+package import HTTPServer
+package import Logging
+
+/// A logger that drops everything, for servers under test (their protocol errors are expected).
+package let silentLogger = Logger(label: "logitd.test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+/// Starts a `Server` on 127.0.0.1, port 0, runs `body` with the port it got, then shuts it down
+/// (gracefully, with the configuration's grace) whether or not `body` threw.
+package func withTestServer<T>(
+    configuration: ServerConfiguration = ServerConfiguration(),
+    onResponse: @escaping @Sendable (ResponseRecord) -> Void = { _ in },
+    handler: @escaping Handler,
+    _ body: (Int) async throws -> T
+) async throws -> T {
+    try await withRunningServer(configuration: configuration, onResponse: onResponse, handler: handler) { _, port in
+        try await body(port)
+    }
+}
+
+/// As `withTestServer`, and `body` also gets the `Server` (for `openConnections` or `shutdown`).
+package func withRunningServer<T>(
+    configuration: ServerConfiguration = ServerConfiguration(),
+    onResponse: @escaping @Sendable (ResponseRecord) -> Void = { _ in },
+    handler: @escaping Handler,
+    _ body: (Server, Int) async throws -> T
+) async throws -> T {
+    var configuration = configuration
+    if configuration.host != "::1" { configuration.host = "127.0.0.1" }
+    configuration.port = 0
+    let server = Server(configuration: configuration, logger: silentLogger, handler: handler, onResponse: onResponse)
+    let (_, port) = try server.start()
+    do {
+        let result = try await body(server, port)
+        _ = await server.shutdown()
+        return result
+    } catch {
+        _ = await server.shutdown()
+        throw error
+    }
+}
