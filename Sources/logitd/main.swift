@@ -1,1 +1,131 @@
-print("logitd: not built yet")
+import ArgumentParser
+import Dispatch
+import HTTPServer
+import Logging
+import LogitService
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#endif
+
+/// `logitd`: serves the API of ../shared/API.md until SIGTERM or SIGINT.
+struct Logitd: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "logitd",
+        abstract: "An HTTP/1.1 JSON service that turns logits into probabilities and decisions.",
+        discussion:
+            "Endpoints: POST /sigmoid, /softmax, /linear, /classify; GET /healthz, /readyz, /metrics, /openapi.yaml.",
+        subcommands: [Healthcheck.self]
+    )
+
+    @OptionGroup var options: ServerOptions
+
+    func run() throws {
+        let (configuration, level) = try options.resolve()
+        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        let logger = {
+            var logger = Logger(label: "logitd")
+            logger.logLevel = level
+            return logger
+        }()
+
+        let service = LogitService(logger: logger)
+        // Signals first, and wait until Dispatch has registered them: a SIGTERM right after
+        // start-up was otherwise lost or killed the process (STYLE.md, service-lifecycle).
+        let signals = Signals.install([SIGTERM, SIGINT]) { signal in
+            logger.info("received signal \(signal); shutting down (grace \(configuration.shutdownGrace))")
+            Task {
+                let clean = await service.shutdown(grace: configuration.shutdownGrace)
+                if clean {
+                    logger.info("stopped")
+                } else {
+                    logger.warning("grace period over; remaining connections were closed")
+                }
+                Glibc.exit(0)
+            }
+        }
+        let bound: (host: String, port: Int)
+        do {
+            bound = try service.start(configuration: configuration)
+        } catch {
+            logger.critical("cannot listen on \(configuration.host):\(configuration.port): \(error)")
+            throw ExitCode(1)
+        }
+        print("listening on \(bound.host):\(bound.port)")
+        fflush(nil)
+        withExtendedLifetime(signals) { dispatchMain() }
+    }
+}
+
+/// `logitd healthcheck`: exits 0 when the local server answers GET /healthz with 200 — a
+/// container HEALTHCHECK that needs no curl in the image.
+struct Healthcheck: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Probe a running logitd; exit 0 when it answers 200.")
+
+    @Option(help: "Address of the server; 0.0.0.0 and :: probe loopback. (env: HOST, default: 127.0.0.1)")
+    var host: String?
+    @Option(help: "Port of the server. (env: PORT, default: 8080)")
+    var port: Int?
+    @Option(help: "Path to GET.")
+    var path = "/healthz"
+    @Option(help: "Seconds to wait for the answer.")
+    var timeout = 2
+
+    func run() throws {
+        let host = host ?? ServerOptions.getenv("HOST") ?? "127.0.0.1"
+        let portText = port.map(String.init) ?? ServerOptions.getenv("PORT") ?? "8080"
+        guard let port = Int(portText), (1...65535).contains(port) else {
+            throw ValidationError("port \(portText) is not a port number")
+        }
+        do {
+            let status = try Probe.get(host: host, port: port, path: path, timeoutSeconds: timeout)
+            print("\(path): \(status)")
+            if status != 200 { throw ExitCode(1) }
+        } catch let failure as Probe.Failure {
+            print("\(path): \(failure)")
+            throw ExitCode(1)
+        }
+    }
+}
+
+/// Dispatch signal sources, registered before the server listens.
+enum Signals {
+    static func install(_ signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) -> [any DispatchSourceSignal]
+    {
+        let queue = DispatchQueue(label: "logitd.signals")
+        let registered = DispatchSemaphore(value: 0)
+        let sources = signals.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
+            source.setEventHandler { handler(number) }
+            source.setRegistrationHandler { registered.signal() }
+            source.resume()
+            return source
+        }
+        for _ in sources { registered.wait() }
+        return sources
+    }
+}
+
+// Parse errors and bad values exit 2 (API.md), not ArgumentParser's 64; --help exits 0.
+do {
+    var command = try Logitd.parseAsRoot()
+    try command.run()
+} catch {
+    let code = Logitd.exitCode(for: error)
+    if code == .success || error is ExitCode {
+        Logitd.exit(withError: error)
+    }
+    var stderr = StandardError()
+    print(Logitd.fullMessage(for: error), to: &stderr)
+    exit(2)
+}
+
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        var string = string
+        string.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+}

@@ -1,0 +1,86 @@
+import CoreMetrics
+import HTTPServer
+import Prometheus
+import Synchronization
+
+/// The service's Prometheus metrics, through swift-metrics' API with a registry of our own (no
+/// global bootstrap, so that several services in one test process keep separate counts).
+///
+/// Labels are bounded: the route is the registered path template or `unmatched`, the method
+/// one of the few known ones or `other`, so no client can grow the series without limit.
+package final class ServiceMetrics: Sendable {
+    private let registry = PrometheusCollectorRegistry()
+    private let factory: PrometheusMetricsFactory
+    private let requests = Mutex<[RequestKey: CoreMetrics.Counter]>([:])
+    private let latencies = Mutex<[LatencyKey: CoreMetrics.Timer]>([:])
+    private let inFlight: CoreMetrics.Meter
+    private let openConnections: CoreMetrics.Meter
+
+    private struct RequestKey: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+    private struct LatencyKey: Hashable {
+        var route: String
+        var method: String
+    }
+
+    package init() {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // From 100 µs (a small softmax) to 10 s (the request timeout).
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
+        ]
+        self.factory = factory
+        inFlight = Meter(label: "http_requests_in_flight", dimensions: [], factory: factory)
+        openConnections = Meter(label: "http_open_connections", dimensions: [], factory: factory)
+    }
+
+    static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]
+
+    /// Counts one response and records its latency.
+    package func record(route: String, method: String, status: Int, duration: Duration) {
+        let method = Self.knownMethods.contains(method) ? method : "other"
+        let key = RequestKey(route: route, method: method, status: status)
+        let counter = requests.withLock { counters in
+            if let c = counters[key] { return c }
+            let c = Counter(
+                label: "http_requests_total",
+                dimensions: [("route", route), ("method", method), ("status", String(status))], factory: factory)
+            counters[key] = c
+            return c
+        }
+        counter.increment()
+        let latencyKey = LatencyKey(route: route, method: method)
+        let timer = latencies.withLock { timers in
+            if let t = timers[latencyKey] { return t }
+            let t = Timer(
+                label: "http_request_duration_seconds", dimensions: [("route", route), ("method", method)],
+                factory: factory)
+            timers[latencyKey] = t
+            return t
+        }
+        timer.recordNanoseconds(duration.nanoseconds)
+    }
+
+    package func requestStarted() { inFlight.increment() }
+    package func requestFinished() { inFlight.decrement() }
+
+    /// The text exposition, with the open-connection gauge read at scrape time.
+    package func exposition(openConnections count: Int) -> [UInt8] {
+        openConnections.set(count)
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
