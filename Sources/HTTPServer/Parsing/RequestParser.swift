@@ -189,7 +189,9 @@ package struct RequestParser: Sendable {
                 head.lineStart = i - readIndex
             }
             head.scanned = i - readIndex
-            if head.scanned >= limits.maxHeaderSize { throw .headersTooLarge(limit: limits.maxHeaderSize) }
+            if head.scanned >= limits.maxHeaderSize && bytes.count > readIndex {
+                throw .headersTooLarge(limit: limits.maxHeaderSize)
+            }
             return nil
         }
     }
@@ -429,6 +431,8 @@ private struct HeadAccumulator {
     var emptyLines = 0
     var requestLine: (Method, String, Version)?
     var headers = Headers()
+
+    init() { headers.reserveCapacity(12) }
     var hostCount = 0
     var contentLength: Int?
     var sawTransferEncoding = false
