@@ -453,6 +453,7 @@ private struct HeadAccumulator {
         case 4 where ByteClass.equalsIgnoringCase(bytes, name, "host"):
             hostCount += 1
             if hostCount > 1 { throw .multipleHosts }
+            for i in value where !ByteClass.isHostByte(bytes[i]) { throw .invalidHost }
         case 6 where ByteClass.equalsIgnoringCase(bytes, name, "expect"):
             if ByteClass.equalsIgnoringCase(bytes, value, "100-continue") { expectsContinue = true }
         case 10 where ByteClass.equalsIgnoringCase(bytes, name, "connection"):
