@@ -8,6 +8,16 @@
 /// smuggling): bare LF and bare CR, obs-fold, whitespace before a colon, Content-Length with
 /// Transfer-Encoding, and duplicate lengths are all refused. See ``ParseError`` for each rule.
 ///
+/// Choices where RFC 9112 leaves room, each the safer reading:
+/// - a bare LF ends no line (400), though §2.2 lets a recipient accept it; a bare CR is 400;
+/// - `Content-Length: 5, 5` and two identical Content-Length fields are 400, not merged;
+/// - only HTTP/1.0 and 1.1 are served: `HTTP/1.2` and the HTTP/2 preface (`PRI * HTTP/2.0`) are
+///   505, a malformed version is 400;
+/// - targets are origin-form, absolute-form (kept as sent) or `*` with OPTIONS; authority-form
+///   (CONNECT) and raw non-ASCII bytes are 400;
+/// - `Expect` values other than 100-continue are ignored, never 417;
+/// - up to ``ParserLimits/maxLeadingEmptyLines`` empty lines before a request line are skipped.
+///
 /// Performance: the bytes live in one contiguous array that is compacted only when the consumed
 /// prefix is large (or empty after a request), lines are found by a tight scan for LF, each line
 /// is validated in the same pass that splits it, and the head is scanned once in total however
