@@ -62,6 +62,31 @@ struct ParserByteClassTests {
         }
     }
 
+    /// RFC 3986: `reg-name = *( unreserved / pct-encoded / sub-delims )`, plus `:` (port) and
+    /// `[` `]` (IP-literal), written out independently of the parser's masks.
+    static let hostBytes = Set(
+        Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~%!$&'()*+,;=:[]".utf8))
+
+    @Test("a Host value accepts host and port characters only")
+    func acceptsOnlyHostCharactersInHost() {
+        for byte in UInt8.min...UInt8.max {
+            let raw = Array("GET / HTTP/1.1\r\nHost: a".utf8) + [byte] + Array("b\r\n\r\n".utf8)
+            let events = Self.parseWhole(raw)
+            if Self.hostBytes.contains(byte) {
+                let h = head(["Host": String(decoding: [UInt8(ascii: "a"), byte, UInt8(ascii: "b")], as: UTF8.self)])
+                #expect(events == [.head(h), request(h)], "byte \(byte)")
+            } else if byte == 0x09 || (0x20...0x7E).contains(byte) || byte >= 0x80 {
+                #expect(events == [.error(.invalidHost)], "byte \(byte)")
+            } else {
+                guard case .error(let error) = events.first, events.count == 1 else {
+                    Issue.record("byte \(byte) accepted: \(events)")
+                    continue
+                }
+                #expect(error.status == .badRequest, "byte \(byte)")
+            }
+        }
+    }
+
     @Test("a method accepts exactly the tchar bytes")
     func acceptsOnlyTokenCharactersInMethods() {
         for byte in UInt8.min...UInt8.max {

@@ -6,6 +6,10 @@ import Testing
 let validCases: [ParserCase] = [
     accepts("simple GET", "GET / HTTP/1.1\r\nHost: a\r\n\r\n", head(["Host": "a"])),
     accepts(
+        "Host with an IPv6 literal and port", "GET / HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", head(["Host": "[::1]:8080"])
+    ),
+    accepts("empty Host", "GET / HTTP/1.1\r\nHost: \r\n\r\n", head(["Host": ""])),
+    accepts(
         "POST with Content-Length", "POST /softmax?x=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 11\r\n\r\n[0.5, -0.1]",
         head(.post, "/softmax?x=1", ["Host": "h", "Content-Length": "11"], body: .length(11)), body: "[0.5, -0.1]"),
     accepts(
@@ -141,6 +145,10 @@ let invalidCases: [ParserCase] = [
         .invalidRequestTarget),
     refuses("missing Host in HTTP/1.1", "GET / HTTP/1.1\r\nX: y\r\n\r\n", .missingHost),
     refuses("two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nhost: b\r\n\r\n", .multipleHosts),
+    refuses("space inside Host", "GET / HTTP/1.1\r\nHost: a b\r\n\r\n", .invalidHost),
+    refuses("slash in Host", "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", .invalidHost),
+    refuses("userinfo in Host", "GET / HTTP/1.1\r\nHost: u@a\r\n\r\n", .invalidHost),
+    refuses("non-ASCII Host", "GET / HTTP/1.1\r\nHost: caf\u{E9}\r\n\r\n", .invalidHost),
     // Framing and smuggling.
     refuses(
         "Content-Length with Transfer-Encoding",

@@ -27,6 +27,9 @@ package struct Headers: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equa
 
     package mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
 
+    /// Room for `n` fields, so a parser adding them one by one allocates once.
+    package mutating func reserveCapacity(_ n: Int) { fields.reserveCapacity(n) }
+
     /// Replaces every field called `name` with one field, or adds it.
     package mutating func set(_ name: String, _ value: String) {
         remove(name)

@@ -33,6 +33,18 @@ enum ByteClass {
         b > 0x20 && b < 0x7F
     }
 
+    /// RFC 3986 `uri-host [":" port]`: unreserved, pct-encoded and sub-delims (reg-name), plus
+    /// `:` for the port and `[` `]` for an IP-literal. Bits 0-63 and 64-127 of that set.
+    private static let hostLow: UInt64 = 0x2fff_7ff2_0000_0000
+    private static let hostHigh: UInt64 = 0x47ff_fffe_afff_fffe
+
+    @inline(__always)
+    static func isHostByte(_ b: UInt8) -> Bool {
+        if b < 64 { return (hostLow >> UInt64(b)) & 1 != 0 }
+        if b < 128 { return (hostHigh >> UInt64(b &- 64)) & 1 != 0 }
+        return false
+    }
+
     @inline(__always)
     static func isOWS(_ b: UInt8) -> Bool { b == space || b == tab }
 

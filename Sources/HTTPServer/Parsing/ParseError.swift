@@ -34,6 +34,8 @@ package enum ParseError: Error, Equatable, Sendable {
     case missingHost
     /// More than one `Host` field.
     case multipleHosts
+    /// A `Host` value with a byte that cannot appear in `uri-host [":" port]` (RFC 9112 §3.2: 400).
+    case invalidHost
     /// Both `Content-Length` and `Transfer-Encoding`: refused rather than processed, because a
     /// front end that picks the other one would see a different request boundary.
     case contentLengthWithTransferEncoding
@@ -67,7 +69,7 @@ package enum ParseError: Error, Equatable, Sendable {
         case .unsupportedVersion: .httpVersionNotSupported
         case .tooManyEmptyLines, .bareLineFeed, .bareCarriageReturn, .invalidMethod, .invalidRequestLine,
             .invalidRequestTarget, .invalidVersion, .invalidHeaderName, .whitespaceBeforeColon,
-            .obsoleteLineFolding, .invalidHeaderValue, .missingHost, .multipleHosts,
+            .obsoleteLineFolding, .invalidHeaderValue, .missingHost, .multipleHosts, .invalidHost,
             .contentLengthWithTransferEncoding, .multipleContentLengths, .invalidContentLength,
             .transferEncodingInHTTP10, .chunkedNotFinal, .invalidChunkSize, .chunkLineTooLong,
             .missingChunkTerminator:
@@ -92,6 +94,7 @@ package enum ParseError: Error, Equatable, Sendable {
         case .invalidHeaderValue(let name): "header field \(name) has a control character in its value"
         case .missingHost: "an HTTP/1.1 request must have a Host header field"
         case .multipleHosts: "more than one Host header field"
+        case .invalidHost: "the Host header field is not a valid host and port"
         case .contentLengthWithTransferEncoding: "Content-Length and Transfer-Encoding both present"
         case .multipleContentLengths: "more than one Content-Length"
         case .invalidContentLength: "Content-Length is not a non-negative decimal integer"

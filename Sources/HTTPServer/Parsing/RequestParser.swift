@@ -8,6 +8,16 @@
 /// smuggling): bare LF and bare CR, obs-fold, whitespace before a colon, Content-Length with
 /// Transfer-Encoding, and duplicate lengths are all refused. See ``ParseError`` for each rule.
 ///
+/// Choices where RFC 9112 leaves room, each the safer reading:
+/// - a bare LF ends no line (400), though §2.2 lets a recipient accept it; a bare CR is 400;
+/// - `Content-Length: 5, 5` and two identical Content-Length fields are 400, not merged;
+/// - only HTTP/1.0 and 1.1 are served: `HTTP/1.2` and the HTTP/2 preface (`PRI * HTTP/2.0`) are
+///   505, a malformed version is 400;
+/// - targets are origin-form, absolute-form (kept as sent) or `*` with OPTIONS; authority-form
+///   (CONNECT) and raw non-ASCII bytes are 400;
+/// - `Expect` values other than 100-continue are ignored, never 417;
+/// - up to ``ParserLimits/maxLeadingEmptyLines`` empty lines before a request line are skipped.
+///
 /// Performance: the bytes live in one contiguous array that is compacted only when the consumed
 /// prefix is large (or empty after a request), lines are found by a tight scan for LF, each line
 /// is validated in the same pass that splits it, and the head is scanned once in total however
@@ -189,7 +199,9 @@ package struct RequestParser: Sendable {
                 head.lineStart = i - readIndex
             }
             head.scanned = i - readIndex
-            if head.scanned >= limits.maxHeaderSize { throw .headersTooLarge(limit: limits.maxHeaderSize) }
+            if head.scanned >= limits.maxHeaderSize && bytes.count > readIndex {
+                throw .headersTooLarge(limit: limits.maxHeaderSize)
+            }
             return nil
         }
     }
@@ -429,6 +441,8 @@ private struct HeadAccumulator {
     var emptyLines = 0
     var requestLine: (Method, String, Version)?
     var headers = Headers()
+
+    init() { headers.reserveCapacity(12) }
     var hostCount = 0
     var contentLength: Int?
     var sawTransferEncoding = false
@@ -449,6 +463,7 @@ private struct HeadAccumulator {
         case 4 where ByteClass.equalsIgnoringCase(bytes, name, "host"):
             hostCount += 1
             if hostCount > 1 { throw .multipleHosts }
+            for i in value where !ByteClass.isHostByte(bytes[i]) { throw .invalidHost }
         case 6 where ByteClass.equalsIgnoringCase(bytes, name, "expect"):
             if ByteClass.equalsIgnoringCase(bytes, value, "100-continue") { expectsContinue = true }
         case 10 where ByteClass.equalsIgnoringCase(bytes, name, "connection"):
