@@ -14,9 +14,9 @@ cd "$(dirname "$0")/.."
 CHECKOV_VERSION=3.3.30
 KUBERNETES_VALIDATE_VERSION=1.37.0
 HADOLINT_VERSION=2.15.1
-# The oldest and newest Kubernetes minor versions the manifest must be valid for. 1.29 is the
-# oldest whose schemas kubernetes-validate still ships that is in common use; 1.37 is the newest.
-KUBE_MIN=${KUBE_MIN:-29}
+# The oldest and newest Kubernetes minor versions the manifest must be valid for: every version
+# whose schemas kubernetes-validate 1.37.0 ships.
+KUBE_MIN=${KUBE_MIN:-25}
 KUBE_MAX=${KUBE_MAX:-37}
 
 venv=.build-venv
