@@ -16,10 +16,12 @@ WORKDIR /build
 COPY Package.swift ./
 RUN swift package resolve
 
-# Tests/ is copied because the manifest declares test targets and SwiftPM refuses a package
-# whose target folders are missing; only the logitd product is compiled.
-COPY Sources ./Sources
-COPY Tests ./Tests
+# Then the rest of the context: .dockerignore keeps out the build folders, git and the files the
+# build does not read. The whole tree, rather than a list of folders, because the manifest reaches
+# beyond Sources/: SwiftPM refuses a package whose test target folders are missing (only the
+# logitd product is compiled), and Sources/LogitService/openapi.yaml is a symbolic link to the
+# top-level openapi.yaml, which the server embeds.
+COPY . ./
 
 # --strip-debug drops the DWARF sections (most of a release binary's size) but keeps the symbol
 # table, so a crash report from the backtracer still names the functions.
