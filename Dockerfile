@@ -1,0 +1,62 @@
+# logitd container image: build with the official Swift image, ship on debian:bookworm-slim.
+#
+#   docker build -t logitd .
+#   docker run --rm -p 8080:8080 logitd
+#
+# The build stage and the runtime share a Debian release (bookworm), so the binary never asks
+# for a newer glibc than the runtime has. `--static-swift-stdlib` links the Swift runtime and
+# FoundationEssentials into the binary: at run time it needs only libc6, libstdc++6 and
+# libgcc-s1, which bookworm-slim already carries, so the runtime stage installs nothing.
+
+FROM swift:6.3.1-bookworm AS build
+WORKDIR /build
+
+# Resolve the dependencies in a layer of their own: it is rebuilt only when the manifest
+# changes, not on every edit of the sources.
+COPY Package.swift ./
+RUN swift package resolve
+
+# Then the rest of the context: .dockerignore keeps out the build folders, git and the files the
+# build does not read. The whole tree, rather than a list of folders, because the manifest reaches
+# beyond Sources/: SwiftPM refuses a package whose test target folders are missing (only the
+# logitd product is compiled), and Sources/LogitService/openapi.yaml is a symbolic link to the
+# top-level openapi.yaml, which the server embeds.
+COPY . ./
+
+# --strip-debug drops the DWARF sections (most of a release binary's size) but keeps the symbol
+# table, so a crash report from the backtracer still names the functions.
+# The binary and the toolchain's static backtracer go to /staging, a plain folder of this
+# stage's filesystem, from which the runtime stage copies them.
+RUN swift build -c release --static-swift-stdlib --product logitd -Xlinker --strip-debug \
+    && mkdir -p /staging \
+    && cp "$(swift build -c release --show-bin-path)/logitd" /staging/ \
+    && cp /usr/libexec/swift/linux/swift-backtrace-static /staging/
+
+FROM debian:bookworm-slim
+
+# A system user with a fixed uid, so that Kubernetes' runAsUser (deploy/kubernetes.yaml) and
+# file ownership agree; no home directory and no login shell.
+RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app \
+        --shell /usr/sbin/nologin logitd
+
+WORKDIR /app
+# Owned by root and not writable by the service user: a compromised process cannot replace
+# its own binary.
+COPY --from=build /staging/ /app/
+
+# Listen on every interface inside the container (the binary's own default is loopback only).
+# A crash prints a symbolicated backtrace of every thread to stderr instead of a bare signal.
+ENV HOST=0.0.0.0 \
+    PORT=8080 \
+    SWIFT_BACKTRACE=enable=yes,sanitize=yes,threads=all,images=all,interactive=no,swift-backtrace=/app/swift-backtrace-static
+
+USER 10001:10001
+EXPOSE 8080
+
+# The binary probes its own GET /healthz (the port comes from PORT), so the image needs no
+# curl or wget.
+HEALTHCHECK --interval=15s --timeout=3s --start-period=5s --retries=3 \
+    CMD ["/app/logitd", "healthcheck", "--host", "127.0.0.1"]
+
+# Exec form: logitd is PID 1 and receives SIGTERM itself, then drains and exits 0.
+ENTRYPOINT ["/app/logitd"]
