@@ -92,7 +92,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LogitService", "HTTPServer", "CCurl",
+                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],

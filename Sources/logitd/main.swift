@@ -60,27 +60,24 @@ struct Logitd: ParsableCommand {
 }
 
 /// `logitd healthcheck`: exits 0 when the local server answers GET /healthz with 200 — a
-/// container HEALTHCHECK that needs no curl in the image.
+/// container HEALTHCHECK that needs no curl in the image. It takes the server's own `--host` and
+/// `--port` (and `HOST`/`PORT`), so it probes where `logitd` with the same settings listens.
 struct Healthcheck: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Probe a running logitd; exit 0 when it answers 200.")
+    static let configuration = CommandConfiguration(
+        abstract: "Probe a running logitd at --host/--port; exit 0 when it answers 200.")
 
-    @Option(help: "Address of the server; 0.0.0.0 and :: probe loopback. (env: HOST, default: 127.0.0.1)")
-    var host: String?
-    @Option(help: "Port of the server. (env: PORT, default: 8080)")
-    var port: Int?
+    @ParentCommand var server: Logitd
     @Option(help: "Path to GET.")
     var path = "/healthz"
     @Option(help: "Seconds to wait for the answer.")
     var timeout = 2
 
     func run() throws {
-        let host = host ?? ServerOptions.getenv("HOST") ?? "127.0.0.1"
-        let portText = port.map(String.init) ?? ServerOptions.getenv("PORT") ?? "8080"
-        guard let port = Int(portText), (1...65535).contains(port) else {
-            throw ValidationError("port \(portText) is not a port number")
-        }
+        let (configuration, _) = try server.options.resolve()
+        let port = configuration.port
+        guard port > 0 else { throw ValidationError("healthcheck needs the server's port, not 0") }
         do {
-            let status = try Probe.get(host: host, port: port, path: path, timeoutSeconds: timeout)
+            let status = try Probe.get(host: configuration.host, port: port, path: path, timeoutSeconds: timeout)
             print("\(path): \(status)")
             if status != 200 { throw ExitCode(1) }
         } catch let failure as Probe.Failure {

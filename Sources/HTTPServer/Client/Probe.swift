@@ -11,14 +11,14 @@
 package enum Probe {
     package enum Failure: Error, Equatable, CustomStringConvertible {
         case resolve(host: String, message: String)
-        case connect(errno: Int32)
+        case connect(address: String, errno: Int32)
         case io(errno: Int32)
         case malformedResponse
 
         package var description: String {
             switch self {
             case .resolve(let host, let message): "cannot resolve \(host): \(message)"
-            case .connect(let e): "cannot connect: \(String(cString: strerror(e)))"
+            case .connect(let address, let e): "cannot connect to \(address): \(String(cString: strerror(e)))"
             case .io(let e): "no answer: \(String(cString: strerror(e)))"
             case .malformedResponse: "the answer is not HTTP"
             }
@@ -40,12 +40,15 @@ package enum Probe {
         defer { freeaddrinfo(list) }
 
         let fd = socket(first.pointee.ai_family, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw .connect(errno: errno) }
+        let address = target.contains(":") ? "[\(target)]:\(port)" : "\(target):\(port)"
+        guard fd >= 0 else { throw .connect(address: address, errno: errno) }
         defer { close(fd) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else { throw .connect(errno: errno) }
+        guard connect(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) == 0 else {
+            throw .connect(address: address, errno: errno)
+        }
 
         let request = Array("GET \(path) HTTP/1.1\r\nHost: \(target)\r\nConnection: close\r\n\r\n".utf8)
         var sent = 0

@@ -1,0 +1,66 @@
+import Foundation
+import HTTPTestSupport
+import Testing
+
+/// SIGTERM as an orchestrator sends it, against the real executable (API.md "Running it").
+@Suite struct ShutdownTests {
+    @Test func sigtermDuringALargeRequestAnswersItThenExits0() throws {
+        let server = LogitdProcess(["--port", "0", "--shutdown-grace", "10", "--log-level", "error"])
+        try server.start()
+        var rng = SplitMix64(seed: 3)
+        let body = Array(jsonArray((0..<131_072).map { _ in Double.random(in: -5...5, using: &rng) }).utf8)
+        let raw = try RawClient(port: server.port)
+        let head =
+            "POST /softmax HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: \(body.count)\r\n\r\n"
+        // Half the body, then the signal, then the rest: the request was already being received.
+        #expect(raw.send(Array(head.utf8) + body[..<(body.count / 2)]))
+        usleep(200_000)
+        server.signal(SIGTERM)
+        usleep(200_000)
+        // A new connection after the signal is refused (the listener is closed) or gets 503.
+        if let late = try? RawClient(port: server.port) {
+            _ = late.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            let answer = late.receive(timeout: .seconds(5))
+            #expect(answer.responses.first.map { $0.status == 503 } ?? answer.closed)
+        }
+        #expect(raw.send(Array(body[(body.count / 2)...])))
+        let received = raw.receive(timeout: .seconds(20))
+        let response = received.responses.first
+        #expect(response?.status == 200)
+        #expect(response?.header("Connection") == "close")
+        #expect((response?.body.count ?? 0) > 1_000_000)
+        #expect(received.closed)
+        #expect(server.waitForExit(seconds: 12) == 0)
+    }
+
+    @Test func idleKeepAliveConnectionsDoNotHoldUpTheExit() throws {
+        let server = LogitdProcess(["--port", "0", "--shutdown-grace", "30", "--log-level", "error"])
+        try server.start()
+        let idle = try RawClient(port: server.port)
+        _ = idle.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(idle.receiveResponses(1).responses.first?.status == 200)
+        let start = Date()
+        server.signal(SIGTERM)
+        #expect(server.waitForExit(seconds: 10) == 0)
+        #expect(Date().timeIntervalSince(start) < 5, "an idle connection is closed at once, not after the grace")
+        #expect(idle.receive(timeout: .seconds(5)).closed)
+    }
+
+    @Test func accessLogHasALinePerRequest() throws {
+        let server = LogitdProcess(["--port", "0"])
+        try server.start()
+        let curl = CurlClient(port: server.port)
+        _ = try curl.postJSON("/softmax", "[1, 2, 3]")
+        _ = try curl.postJSON("/softmax", "[]")
+        _ = try curl.get("/nope")
+        server.signal(SIGTERM)
+        #expect(server.waitForExit(seconds: 10) == 0)
+        let log = server.errorOutput()
+        #expect(log.contains("POST /softmax 200 "), "\(log)")
+        #expect(log.contains("POST /softmax 422 "))
+        #expect(log.contains("GET /nope 404 "))
+        let line = log.split(separator: "\n").first { $0.contains("POST /softmax 200") } ?? ""
+        #expect(line.hasSuffix("ms"), "duration last: \(line)")
+        #expect(line.contains("B "), "body bytes: \(line)")
+    }
+}
