@@ -43,3 +43,36 @@ func scaled(_ v: Double, _ k: Int) -> Double {
     if k >= -1022 { return v * Double(sign: .plus, exponent: k, significand: 1) }
     return v * Double(sign: .plus, exponent: k + 200, significand: 1) * 0x1p-200
 }
+
+/// e^y for y ≤ 0 (NaN excluded) within about 1 ulp, branch-free so that loops over it vectorise; the
+/// workhorse of softmax, where glibc's exp is an opaque call per element.
+///
+/// y = k·ln2 + r with |r| ≤ ln2/2 (k by the 1.5·2^52 rounding trick, ln2 in two parts so k·ln2Hi is
+/// exact), e^r = 1 + (r + r²·P(r)) with P the Taylor series to r^11 (truncation < 2^−57), and 2^k applied
+/// as two exact factors 2^⌊k/2⌋·2^⌈k/2⌉ so that subnormal results are rounded once. Below −746 it is 0.
+@inline(__always)
+func expNonPositive(_ value: Double) -> Double {
+    let y = value < -746 ? -746 : value
+    let shifter = 0x1.8p52
+    let kShifted = y * 1.4426950408889634 + shifter  // log2(e)
+    let k = kShifted - shifter
+    let r = (y - k * 0.693147180369123816490) - k * 1.9082149292705877e-10
+    var p = 1.0 / 6_227_020_800  // 1/13!
+    p = p * r + 1.0 / 479_001_600
+    p = p * r + 1.0 / 39_916_800
+    p = p * r + 1.0 / 3_628_800
+    p = p * r + 1.0 / 362_880
+    p = p * r + 1.0 / 40320
+    p = p * r + 1.0 / 5040
+    p = p * r + 1.0 / 720
+    p = p * r + 1.0 / 120
+    p = p * r + 1.0 / 24
+    p = p * r + 1.0 / 6
+    p = p * r + 0.5
+    let er = 1 + (r + (r * r) * p)
+    let kInt = Int64(bitPattern: kShifted.bitPattern) &- Int64(bitPattern: shifter.bitPattern)
+    let k1 = kInt >> 1
+    let s1 = Double(bitPattern: UInt64(bitPattern: (k1 &+ 1023) << 52))
+    let s2 = Double(bitPattern: UInt64(bitPattern: (kInt &- k1 &+ 1023) << 52))
+    return er * s1 * s2
+}

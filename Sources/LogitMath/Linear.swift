@@ -1,7 +1,8 @@
 // The seed's linear layer: y = W·x + b, and for a batch Y = X·Wᵀ + b (row k of Y is W·(row k of X) + b).
 
-/// Σ a_i·b_i over `count` elements, with four independent FMA chains so the loop is not bound by the
-/// latency of one accumulator (strict IEEE order forbids the compiler from doing this itself).
+/// Σ a_i·b_i over `count` elements, with four independent accumulators so the loop is not bound by the
+/// latency of one addition chain (strict IEEE order forbids the compiler from doing this itself).
+/// Multiply and add, not FMA: on baseline x86-64 `addingProduct` is a libm call per element.
 @inline(__always)
 private func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count n: Int) -> Double {
     var s0 = 0.0
@@ -10,14 +11,14 @@ private func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count n
     var s3 = 0.0
     var i = 0
     while i + 4 <= n {
-        s0 = s0.addingProduct(a[i], b[i])
-        s1 = s1.addingProduct(a[i + 1], b[i + 1])
-        s2 = s2.addingProduct(a[i + 2], b[i + 2])
-        s3 = s3.addingProduct(a[i + 3], b[i + 3])
+        s0 += a[i] * b[i]
+        s1 += a[i + 1] * b[i + 1]
+        s2 += a[i + 2] * b[i + 2]
+        s3 += a[i + 3] * b[i + 3]
         i += 4
     }
     while i < n {
-        s0 = s0.addingProduct(a[i], b[i])
+        s0 += a[i] * b[i]
         i += 1
     }
     return (s0 + s1) + (s2 + s3)

@@ -42,19 +42,23 @@ private func scaledGap(_ x: Double, _ m: Double, _ temperature: Double, unit: Bo
     return (hi, lo * scale)
 }
 
-/// e^(hi + lo) ≈ e^hi·(1 + lo), for |lo| ≤ ulp(hi); 0 for hi = −∞.
+/// e^(hi + lo) ≈ e^hi·(1 + lo), for |lo| ≤ ulp(hi); 0 for hi = −∞. (t·lo is below ulp(t)·2^−40, so its
+/// own rounding is negligible and no FMA is needed; FMA is a libm call on baseline x86-64.)
 @inline(__always)
 private func expCompensated(_ hi: Double, _ lo: Double) -> Double {
-    let t = Double.exp(hi)
-    return t.addingProduct(t, lo)
+    let t = expNonPositive(hi)
+    return t + t * lo
 }
 
-/// Finds the first maximum of a row, refusing NaN and ±∞ (their index is reported).
+/// The indices of the first maximum and of a minimum of a row, refusing NaN and ±∞ (their index is
+/// reported).
 @inline(__always)
-private func rowMaximum(_ x: UnsafeBufferPointer<Double>) throws(MathError) -> Int {
+private func rowExtremes(_ x: UnsafeBufferPointer<Double>) throws(MathError) -> (max: Int, min: Int) {
     guard !x.isEmpty else { throw .empty(path: []) }
     var best = 0
+    var worst = 0
     var m = -Double.infinity
+    var low = Double.infinity
     for i in x.indices {
         let v = x[i]
         guard v.isFinite else { throw .nonFiniteInput(path: [i]) }
@@ -62,8 +66,12 @@ private func rowMaximum(_ x: UnsafeBufferPointer<Double>) throws(MathError) -> I
             m = v
             best = i
         }
+        if v < low {
+            low = v
+            worst = i
+        }
     }
-    return best
+    return (best, worst)
 }
 
 private func checkTemperature(_ temperature: Double) throws(MathError) -> Bool {
@@ -78,8 +86,12 @@ func softmaxKernel(
     probabilities p: UnsafeMutableBufferPointer<Double>?, logProbabilities logP: UnsafeMutableBufferPointer<Double>?
 ) throws(MathError) {
     let unit = try checkTemperature(temperature)
-    let top = try rowMaximum(x)
+    let (top, low) = try rowExtremes(x)
     let m = x[top]
+    if unit, (m - x[low]).isFinite {
+        unitKernel(x, maximum: m, probabilities: p, logProbabilities: logP)
+        return
+    }
     let n = x.count
 
     // Σ over every term but the first maximum, whose term is exactly e^0 = 1.
@@ -111,6 +123,58 @@ func softmaxKernel(
             guard v.isFinite else { throw .nonFiniteResult(path: [i]) }
             logP[i] = v
         }
+    }
+}
+
+/// The common case, temperature 1 and no x_i − max beyond the Double range, as branch-free loops the
+/// compiler can vectorise: w_i = e^(d_i)·(1 + e_i) with d_i + e_i = x_i − max exactly, a four-lane
+/// compensated sum, then one division (or subtraction) per element. Same formulas as the general path.
+private func unitKernel(
+    _ x: UnsafeBufferPointer<Double>, maximum m: Double,
+    probabilities p: UnsafeMutableBufferPointer<Double>?, logProbabilities logP: UnsafeMutableBufferPointer<Double>?
+) {
+    let n = x.count
+    guard let w = p ?? logP else { return }
+    for i in 0..<n {
+        let (d, e) = twoSum(x[i], -m)
+        let t = expNonPositive(d)
+        w[i] = t + t * e
+    }
+    // Σ w_i including the maximum's exact 1; four independent TwoSum lanes, so the loop is not bound
+    // by the latency of one addition chain.
+    var lanes = (CompensatedSum(), CompensatedSum(), CompensatedSum(), CompensatedSum())
+    var i = 0
+    while i + 4 <= n {
+        lanes.0.add(w[i])
+        lanes.1.add(w[i + 1])
+        lanes.2.add(w[i + 2])
+        lanes.3.add(w[i + 3])
+        i += 4
+    }
+    while i < n {
+        lanes.0.add(w[i])
+        i += 1
+    }
+    var total = CompensatedSum()
+    total.add(lanes.0.sum)
+    total.add(lanes.1.sum)
+    total.add(lanes.2.sum)
+    total.add(lanes.3.sum)
+    total.compensation += (lanes.0.compensation + lanes.1.compensation) + (lanes.2.compensation + lanes.3.compensation)
+    // rest = Σ − 1 (the maximum's term), exactly as a double-double before it is rounded.
+    let (restHi, restLo) = twoSum(total.sum, -1)
+    let restValue = restHi + (restLo + total.compensation)
+
+    if let logP {
+        let logTotal = Double.log(onePlus: restValue)
+        for i in 0..<n {
+            let (d, e) = twoSum(x[i], -m)
+            logP[i] = (d - logTotal) + e
+        }
+    }
+    if let p {
+        let denominator = 1 + restValue
+        for i in 0..<n { p[i] /= denominator }
     }
 }
 
