@@ -50,28 +50,32 @@ private func expCompensated(_ hi: Double, _ lo: Double) -> Double {
     return t + t * lo
 }
 
-/// The indices of the first maximum and of a minimum of a row, refusing NaN and ±∞ (their index is
-/// reported).
+/// The maximum and minimum of a row, refusing NaN and ±∞ (the first one's index is reported). Four lanes
+/// at a time; a non-finite element turns `poison` (Σ x·0) into NaN, and only then is the row searched.
 @inline(__always)
-private func rowExtremes(_ x: UnsafeBufferPointer<Double>) throws(MathError) -> (max: Int, min: Int) {
-    guard !x.isEmpty else { throw .empty(path: []) }
-    var best = 0
-    var worst = 0
-    var m = -Double.infinity
-    var low = Double.infinity
-    for i in x.indices {
-        let v = x[i]
-        guard v.isFinite else { throw .nonFiniteInput(path: [i]) }
-        if v > m {
-            m = v
-            best = i
-        }
-        if v < low {
-            low = v
-            worst = i
-        }
+private func rowRange(_ x: UnsafeBufferPointer<Double>) throws(MathError) -> (max: Double, min: Double) {
+    guard let base = x.baseAddress, !x.isEmpty else { throw .empty(path: []) }
+    var high = SIMD4<Double>(repeating: -.infinity)
+    var low = SIMD4<Double>(repeating: .infinity)
+    var poison = SIMD4<Double>(repeating: 0)
+    var i = 0
+    while i + 4 <= x.count {
+        let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD4<Double>.self)
+        high = pointwiseMax(high, v)
+        low = pointwiseMin(low, v)
+        poison += v * 0
+        i += 4
     }
-    return (best, worst)
+    var (m, l) = (high.max(), low.min())
+    var finite = !poison.sum().isNaN
+    while i < x.count {
+        finite = finite && x[i].isFinite
+        m = max(m, x[i])
+        l = min(l, x[i])
+        i += 1
+    }
+    guard finite else { throw .nonFiniteInput(path: [x.firstIndex { !$0.isFinite }!]) }
+    return (m, l)
 }
 
 private func checkTemperature(_ temperature: Double) throws(MathError) -> Bool {
@@ -86,13 +90,13 @@ func softmaxKernel(
     probabilities p: UnsafeMutableBufferPointer<Double>?, logProbabilities logP: UnsafeMutableBufferPointer<Double>?
 ) throws(MathError) {
     let unit = try checkTemperature(temperature)
-    let (top, low) = try rowExtremes(x)
-    let m = x[top]
-    if unit, (m - x[low]).isFinite {
+    let (m, low) = try rowRange(x)
+    if unit, (m - low).isFinite {
         unitKernel(x, maximum: m, probabilities: p, logProbabilities: logP)
         return
     }
     let n = x.count
+    let top = x.firstIndex(of: m)!
 
     // Σ over every term but the first maximum, whose term is exactly e^0 = 1.
     var rest = CompensatedSum()
@@ -126,41 +130,46 @@ func softmaxKernel(
     }
 }
 
-/// The common case, temperature 1 and no x_i − max beyond the Double range, as branch-free loops the
-/// compiler can vectorise: w_i = e^(d_i)·(1 + e_i) with d_i + e_i = x_i − max exactly, a four-lane
-/// compensated sum, then one division (or subtraction) per element. Same formulas as the general path.
+/// The common case, temperature 1 and no x_i − max beyond the Double range, as branch-free SIMD loops:
+/// w_i = e^(d_i)·(1 + e_i) with d_i + e_i = x_i − max exactly, summed in four compensated lanes in the
+/// same pass, then one division (or subtraction) per element. Same formulas as the general path.
 private func unitKernel(
     _ x: UnsafeBufferPointer<Double>, maximum m: Double,
     probabilities p: UnsafeMutableBufferPointer<Double>?, logProbabilities logP: UnsafeMutableBufferPointer<Double>?
 ) {
     let n = x.count
-    guard let w = p ?? logP else { return }
-    for i in 0..<n {
+    guard let w = p ?? logP, let source = x.baseAddress, let target = w.baseAddress else { return }
+    // Four lanes at a time: d + e = x − max (TwoSum), w = e^d·(1 + e), and Σ w as four TwoSum lanes.
+    let shift = SIMD4<Double>(repeating: -m)
+    var sum = SIMD4<Double>(repeating: 0)
+    var compensation = SIMD4<Double>(repeating: 0)
+    var i = 0
+    while i + 4 <= n {
+        let v = UnsafeRawPointer(source + i).loadUnaligned(as: SIMD4<Double>.self)
+        let d = v + shift
+        let shiftVirtual = d - v
+        let e = (v - (d - shiftVirtual)) + (shift - shiftVirtual)
+        let t = expNonPositive(d)
+        let wv = t + t * e
+        UnsafeMutableRawPointer(target + i).storeBytes(of: wv, as: SIMD4<Double>.self)
+        let s = sum + wv
+        let wVirtual = s - sum
+        compensation += (sum - (s - wVirtual)) + (wv - wVirtual)
+        sum = s
+        i += 4
+    }
+    var total = CompensatedSum()
+    for lane in 0..<4 {
+        total.add(sum[lane])
+        total.compensation += compensation[lane]
+    }
+    while i < n {
         let (d, e) = twoSum(x[i], -m)
         let t = expNonPositive(d)
         w[i] = t + t * e
-    }
-    // Σ w_i including the maximum's exact 1; four independent TwoSum lanes, so the loop is not bound
-    // by the latency of one addition chain.
-    var lanes = (CompensatedSum(), CompensatedSum(), CompensatedSum(), CompensatedSum())
-    var i = 0
-    while i + 4 <= n {
-        lanes.0.add(w[i])
-        lanes.1.add(w[i + 1])
-        lanes.2.add(w[i + 2])
-        lanes.3.add(w[i + 3])
-        i += 4
-    }
-    while i < n {
-        lanes.0.add(w[i])
+        total.add(w[i])
         i += 1
     }
-    var total = CompensatedSum()
-    total.add(lanes.0.sum)
-    total.add(lanes.1.sum)
-    total.add(lanes.2.sum)
-    total.add(lanes.3.sum)
-    total.compensation += (lanes.0.compensation + lanes.1.compensation) + (lanes.2.compensation + lanes.3.compensation)
     // rest = Σ − 1 (the maximum's term), exactly as a double-double before it is rounded.
     let (restHi, restLo) = twoSum(total.sum, -1)
     let restValue = restHi + (restLo + total.compensation)

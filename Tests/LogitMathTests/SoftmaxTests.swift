@@ -72,6 +72,9 @@ import Testing
         #expect(throws: MathError.empty(path: [])) { try softmax([Double]()) }
         #expect(throws: MathError.nonFiniteInput(path: [1])) { try softmax([1, .nan, 2]) }
         #expect(throws: MathError.nonFiniteInput(path: [2])) { try logSoftmax([1, 2, .infinity]) }
+        // Inside the four-lane scan, the first of several non-finite elements is the one named.
+        #expect(throws: MathError.nonFiniteInput(path: [5])) { try softmax([1, 2, 3, 4, 5, -.infinity, 7, .nan, 9]) }
+        #expect(throws: MathError.nonFiniteInput(path: [0])) { try logSoftmax([.nan, 2, 3, 4, 5]) }
         for t in [0, -1, Double.infinity, Double.nan, -0.0] {
             #expect(throws: MathError.self) { try softmax([1, 2], temperature: t) }
         }
