@@ -182,8 +182,12 @@ private func unitKernel(
         }
     }
     if let p {
-        let denominator = 1 + restValue
-        for i in 0..<n { p[i] /= denominator }
+        // p = w/S as w·(1/S), with 1/S = rHi + rLo to ~2^−104 (a division per element costs more than the
+        // exp): at most one ulp, against half an ulp for a division.
+        let (sHi, sLo) = twoSum(total.sum, total.compensation)
+        let rHi = 1 / sHi
+        let rLo = ((1.0).addingProduct(-rHi, sHi) - rHi * sLo) / sHi  // the FMA residual is exact
+        for i in 0..<n { p[i] = p[i] * rHi + p[i] * rLo }
     }
 }
 
