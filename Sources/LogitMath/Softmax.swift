@@ -5,7 +5,8 @@ import RealModule
 // Subtracting the maximum first keeps every exponent ≤ 0, so [1000, 1001] works, and keeps the largest
 // term exactly 1. Three further steps make each element accurate to a few ulps where scipy and PyTorch
 // lose many digits:
-// 1. x_i − max rounds, and e^d turns that absolute error into a relative one (|d| ≈ 700 leaves ~10 bits);
+// 1. x_i − max rounds, and e^d turns that absolute error into a relative one (at |d| ≈ 700, half an ulp
+//    of d is ~500 ulps of e^d);
 //    so the rounding error of x_i − max (TwoSum) and of the division by T (an FMA residual) is carried as
 //    d_lo and applied as e^(d + d_lo) ≈ e^d·(1 + d_lo).
 // 2. The denominator is a compensated sum (TwoSum per term), as accurate as a double-double sum.
@@ -132,7 +133,8 @@ func softmaxKernel(
 
 /// The common case, temperature 1 and no x_i − max beyond the Double range, as branch-free SIMD loops:
 /// w_i = e^(d_i)·(1 + e_i) with d_i + e_i = x_i − max exactly, summed in four compensated lanes in the
-/// same pass, then one division (or subtraction) per element. Same formulas as the general path.
+/// same pass, then one multiplication by 1/Σ (or subtraction of log Σ) per element. Same formulas as the
+/// general path.
 private func unitKernel(
     _ x: UnsafeBufferPointer<Double>, maximum m: Double,
     probabilities p: UnsafeMutableBufferPointer<Double>?, logProbabilities logP: UnsafeMutableBufferPointer<Double>?
