@@ -1,26 +1,29 @@
 // The seed's linear layer: y = W·x + b, and for a batch Y = X·Wᵀ + b (row k of Y is W·(row k of X) + b).
 
-/// Σ a_i·b_i over `count` elements, with four independent FMA chains so the loop is not bound by the
-/// latency of one accumulator (strict IEEE order forbids the compiler from doing this itself).
+/// Σ a_i·b_i over `count` elements, in eight lanes (two SIMD4 accumulators) so the loop runs in vector
+/// registers and is not bound by the latency of one addition chain; strict IEEE order forbids the
+/// compiler from reassociating a scalar loop this way itself. Multiply then add, not FMA: on baseline
+/// x86-64 `addingProduct` is a libm call per element.
 @inline(__always)
 private func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count n: Int) -> Double {
-    var s0 = 0.0
-    var s1 = 0.0
-    var s2 = 0.0
-    var s3 = 0.0
+    var s0 = SIMD4<Double>(repeating: 0)
+    var s1 = SIMD4<Double>(repeating: 0)
     var i = 0
-    while i + 4 <= n {
-        s0 = s0.addingProduct(a[i], b[i])
-        s1 = s1.addingProduct(a[i + 1], b[i + 1])
-        s2 = s2.addingProduct(a[i + 2], b[i + 2])
-        s3 = s3.addingProduct(a[i + 3], b[i + 3])
-        i += 4
+    while i + 8 <= n {
+        let a0 = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD4<Double>.self)
+        let b0 = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD4<Double>.self)
+        let a1 = UnsafeRawPointer(a + i + 4).loadUnaligned(as: SIMD4<Double>.self)
+        let b1 = UnsafeRawPointer(b + i + 4).loadUnaligned(as: SIMD4<Double>.self)
+        s0 += a0 * b0
+        s1 += a1 * b1
+        i += 8
     }
+    var tail = 0.0
     while i < n {
-        s0 = s0.addingProduct(a[i], b[i])
+        tail += a[i] * b[i]
         i += 1
     }
-    return (s0 + s1) + (s2 + s3)
+    return (s0 + s1).sum() + tail
 }
 
 private func checkShapes(weights: Matrix, bias: [Double]?, inputColumns: Int) throws(MathError) {

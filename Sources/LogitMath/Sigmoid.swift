@@ -31,7 +31,7 @@ private func tail(_ x: Double) -> Tail {
     guard y >= -746 else { return .zero }
     let (hi, lo, k) = expParts(y)
     guard k >= -60 else { return .tiny(hi: hi, lo: lo, k: k) }
-    let scale = Double(sign: .plus, exponent: k, significand: 1)
+    let scale = powerOfTwo(k)
     return .moderate(tHi: hi * scale, tLo: lo * scale)
 }
 

@@ -5,7 +5,8 @@ import RealModule
 // Subtracting the maximum first keeps every exponent ≤ 0, so [1000, 1001] works, and keeps the largest
 // term exactly 1. Three further steps make each element accurate to a few ulps where scipy and PyTorch
 // lose many digits:
-// 1. x_i − max rounds, and e^d turns that absolute error into a relative one (|d| ≈ 700 leaves ~10 bits);
+// 1. x_i − max rounds, and e^d turns that absolute error into a relative one (at |d| ≈ 700, half an ulp
+//    of d is ~500 ulps of e^d);
 //    so the rounding error of x_i − max (TwoSum) and of the division by T (an FMA residual) is carried as
 //    d_lo and applied as e^(d + d_lo) ≈ e^d·(1 + d_lo).
 // 2. The denominator is a compensated sum (TwoSum per term), as accurate as a double-double sum.
@@ -42,28 +43,40 @@ private func scaledGap(_ x: Double, _ m: Double, _ temperature: Double, unit: Bo
     return (hi, lo * scale)
 }
 
-/// e^(hi + lo) ≈ e^hi·(1 + lo), for |lo| ≤ ulp(hi); 0 for hi = −∞.
+/// e^(hi + lo) ≈ e^hi·(1 + lo), for |lo| ≤ ulp(hi); 0 for hi = −∞. (t·lo is below ulp(t)·2^−40, so its
+/// own rounding is negligible and no FMA is needed; FMA is a libm call on baseline x86-64.)
 @inline(__always)
 private func expCompensated(_ hi: Double, _ lo: Double) -> Double {
-    let t = Double.exp(hi)
-    return t.addingProduct(t, lo)
+    let t = expNonPositive(hi)
+    return t + t * lo
 }
 
-/// Finds the first maximum of a row, refusing NaN and ±∞ (their index is reported).
+/// The maximum and minimum of a row, refusing NaN and ±∞ (the first one's index is reported). Four lanes
+/// at a time; a non-finite element turns `poison` (Σ x·0) into NaN, and only then is the row searched.
 @inline(__always)
-private func rowMaximum(_ x: UnsafeBufferPointer<Double>) throws(MathError) -> Int {
-    guard !x.isEmpty else { throw .empty(path: []) }
-    var best = 0
-    var m = -Double.infinity
-    for i in x.indices {
-        let v = x[i]
-        guard v.isFinite else { throw .nonFiniteInput(path: [i]) }
-        if v > m {
-            m = v
-            best = i
-        }
+private func rowRange(_ x: UnsafeBufferPointer<Double>) throws(MathError) -> (max: Double, min: Double) {
+    guard let base = x.baseAddress, !x.isEmpty else { throw .empty(path: []) }
+    var high = SIMD4<Double>(repeating: -.infinity)
+    var low = SIMD4<Double>(repeating: .infinity)
+    var poison = SIMD4<Double>(repeating: 0)
+    var i = 0
+    while i + 4 <= x.count {
+        let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD4<Double>.self)
+        high = pointwiseMax(high, v)
+        low = pointwiseMin(low, v)
+        poison += v * 0
+        i += 4
     }
-    return best
+    var (m, l) = (high.max(), low.min())
+    var finite = !poison.sum().isNaN
+    while i < x.count {
+        finite = finite && x[i].isFinite
+        m = max(m, x[i])
+        l = min(l, x[i])
+        i += 1
+    }
+    guard finite else { throw .nonFiniteInput(path: [x.firstIndex { !$0.isFinite }!]) }
+    return (m, l)
 }
 
 private func checkTemperature(_ temperature: Double) throws(MathError) -> Bool {
@@ -78,9 +91,13 @@ func softmaxKernel(
     probabilities p: UnsafeMutableBufferPointer<Double>?, logProbabilities logP: UnsafeMutableBufferPointer<Double>?
 ) throws(MathError) {
     let unit = try checkTemperature(temperature)
-    let top = try rowMaximum(x)
-    let m = x[top]
+    let (m, low) = try rowRange(x)
+    if unit, (m - low).isFinite {
+        unitKernel(x, maximum: m, probabilities: p, logProbabilities: logP)
+        return
+    }
     let n = x.count
+    let top = x.firstIndex(of: m)!
 
     // Σ over every term but the first maximum, whose term is exactly e^0 = 1.
     var rest = CompensatedSum()
@@ -111,6 +128,68 @@ func softmaxKernel(
             guard v.isFinite else { throw .nonFiniteResult(path: [i]) }
             logP[i] = v
         }
+    }
+}
+
+/// The common case, temperature 1 and no x_i − max beyond the Double range, as branch-free SIMD loops:
+/// w_i = e^(d_i)·(1 + e_i) with d_i + e_i = x_i − max exactly, summed in four compensated lanes in the
+/// same pass, then one multiplication by 1/Σ (or subtraction of log Σ) per element. Same formulas as the
+/// general path.
+private func unitKernel(
+    _ x: UnsafeBufferPointer<Double>, maximum m: Double,
+    probabilities p: UnsafeMutableBufferPointer<Double>?, logProbabilities logP: UnsafeMutableBufferPointer<Double>?
+) {
+    let n = x.count
+    guard let w = p ?? logP, let source = x.baseAddress, let target = w.baseAddress else { return }
+    // Four lanes at a time: d + e = x − max (TwoSum), w = e^d·(1 + e), and Σ w as four TwoSum lanes.
+    let shift = SIMD4<Double>(repeating: -m)
+    var sum = SIMD4<Double>(repeating: 0)
+    var compensation = SIMD4<Double>(repeating: 0)
+    var i = 0
+    while i + 4 <= n {
+        let v = UnsafeRawPointer(source + i).loadUnaligned(as: SIMD4<Double>.self)
+        let d = v + shift
+        let shiftVirtual = d - v
+        let e = (v - (d - shiftVirtual)) + (shift - shiftVirtual)
+        let t = expNonPositive(d)
+        let wv = t + t * e
+        UnsafeMutableRawPointer(target + i).storeBytes(of: wv, as: SIMD4<Double>.self)
+        let s = sum + wv
+        let wVirtual = s - sum
+        compensation += (sum - (s - wVirtual)) + (wv - wVirtual)
+        sum = s
+        i += 4
+    }
+    var total = CompensatedSum()
+    for lane in 0..<4 {
+        total.add(sum[lane])
+        total.compensation += compensation[lane]
+    }
+    while i < n {
+        let (d, e) = twoSum(x[i], -m)
+        let t = expNonPositive(d)
+        w[i] = t + t * e
+        total.add(w[i])
+        i += 1
+    }
+    // rest = Σ − 1 (the maximum's term), exactly as a double-double before it is rounded.
+    let (restHi, restLo) = twoSum(total.sum, -1)
+    let restValue = restHi + (restLo + total.compensation)
+
+    if let logP {
+        let logTotal = Double.log(onePlus: restValue)
+        for i in 0..<n {
+            let (d, e) = twoSum(x[i], -m)
+            logP[i] = (d - logTotal) + e
+        }
+    }
+    if let p {
+        // p = w/S as w·(1/S), with 1/S = rHi + rLo to ~2^−104 (a division per element costs more than the
+        // exp): at most one ulp, against half an ulp for a division.
+        let (sHi, sLo) = twoSum(total.sum, total.compensation)
+        let rHi = 1 / sHi
+        let rLo = ((1.0).addingProduct(-rHi, sHi) - rHi * sLo) / sHi  // the FMA residual is exact
+        for i in 0..<n { p[i] = p[i] * rHi + p[i] * rLo }
     }
 }
 
