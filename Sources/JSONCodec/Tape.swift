@@ -335,9 +335,11 @@ private struct TapeParser {
             let unit = try hex4()
             if unit >= 0xDC00, unit < 0xE000 { throw fail("unpaired surrogate", at: at) }
             if unit >= 0xD800, unit < 0xDC00 {
-                guard i + 1 < n, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else {
-                    throw fail(i + 1 < n ? "unpaired surrogate" : "unterminated string", at: i + 1 < n ? at : n)
-                }
+                // A high surrogate must be followed at once by an escaped low one.
+                guard i < n else { throw fail("unterminated string", at: n) }
+                guard p[i] == UInt8(ascii: "\\") else { throw fail("unpaired surrogate", at: at) }
+                guard i + 1 < n else { throw fail("unterminated string", at: n) }
+                guard p[i + 1] == UInt8(ascii: "u") else { throw fail("unpaired surrogate", at: at) }
                 i += 2
                 let low = try hex4()
                 guard low >= 0xDC00, low < 0xE000 else { throw fail("unpaired surrogate", at: at) }
