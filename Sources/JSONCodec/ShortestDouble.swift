@@ -109,37 +109,71 @@ enum ShortestDouble {
         return (cmp < 0 || cmp == 0 && s & 1 == 0 ? s : t, k + dk)
     }
 
-    /// "00" "01" … "99": two digits per division.
-    private static let digitPairs: StaticString = """
-        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
-        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
-        8081828384858687888990919293949596979899
-        """
-
-    /// Writes the `count` decimal digits of `value` at `p[0..<count]`.
+    /// The eight decimal digits of `value` (< 10^8) as ASCII, first digit in the lowest byte, so one
+    /// little-endian store writes them in order. Splits into 4+4, 2+2+2+2, then 1×8 digits with
+    /// multiply-shift divisions that work on all lanes of the word at once (each lane's product stays
+    /// below the next lane, and the masks drop the bits shifted in from above).
     @inline(__always)
-    private static func writeDigits(_ value: UInt64, count: Int, to p: UnsafeMutablePointer<UInt8>) {
-        let pairs = digitPairs.utf8Start
-        var rest = value
-        var at = count
-        while at >= 2 {
-            let pair = Int(rest % 100)
-            rest /= 100
-            at -= 2
-            p[at] = pairs[2 * pair]
-            p[at + 1] = pairs[2 * pair + 1]
-        }
-        if at == 1 { p[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest) }
+    private static func eightDigits(_ value: UInt64) -> UInt64 {
+        let abcdEfgh = value / 10_000 | (value % 10_000) << 32
+        let abEf = ((abcdEfgh &* 10_486) >> 20) & 0x0000_007F_0000_007F
+        let abCdEfGh = abEf | (abcdEfgh &- abEf &* 100) << 16
+        let aCEG = ((abCdEfGh &* 103) >> 10) & 0x000F_000F_000F_000F
+        let digits = aCEG | (abCdEfGh &- aCEG &* 10) << 8
+        return digits | 0x3030_3030_3030_3030
     }
 
-    /// 10^0 … 10^19.
-    private static let powersOfTen: [UInt64] = (0..<20).map { (0..<$0).reduce(1) { product, _ in product * 10 } }
+    /// Writes the `count` decimal digits of `value` at `p[0..<count]`, eight at a time from the right.
+    @inline(__always)
+    private static func writeDigits(_ value: UInt64, count: Int, to p: UnsafeMutablePointer<UInt8>) {
+        var rest = value
+        var at = count
+        while at >= 8 {
+            at -= 8
+            UnsafeMutableRawPointer(p + at).storeBytes(
+                of: eightDigits(rest % 100_000_000).littleEndian, toByteOffset: 0, as: UInt64.self)
+            rest /= 100_000_000
+        }
+        while at > 0 {
+            at -= 1
+            p[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
+    }
+
+    /// 10^exponent for exponent in 0...19.
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> UInt64 {
+        // A switch compiles to a constant table; a global array would need a lazy-initialisation check.
+        switch exponent {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        case 8: 100_000_000
+        case 9: 1_000_000_000
+        case 10: 10_000_000_000
+        case 11: 100_000_000_000
+        case 12: 1_000_000_000_000
+        case 13: 10_000_000_000_000
+        case 14: 100_000_000_000_000
+        case 15: 1_000_000_000_000_000
+        case 16: 10_000_000_000_000_000
+        case 17: 100_000_000_000_000_000
+        case 18: 1_000_000_000_000_000_000
+        default: 10_000_000_000_000_000_000
+        }
+    }
 
     @inline(__always)
     private static func digitCount(_ value: UInt64) -> Int {
         // floor(log10) from the bit length (1233/4096 ≈ log10 2), corrected by one comparison.
         let estimate = ((64 - value.leadingZeroBitCount) * 1233) >> 12
-        return estimate + (value >= powersOfTen[estimate] ? 1 : 0)
+        return estimate + (value >= powerOfTen(estimate) ? 1 : 0)
     }
 
     /// Lays out `f · 10^e` as `repr` does. `f == 0` writes "0.0".
