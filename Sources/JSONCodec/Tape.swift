@@ -78,20 +78,6 @@ struct Tape {
         return String(decoding: unescape(bytes[range]), as: UTF8.self)
     }
 
-    /// Whether string node `index` holds exactly the UTF-8 bytes of `key` (escape-free strings only).
-    func stringEquals(at index: Int, _ key: String) -> Bool? {
-        let node = nodes[index]
-        if node.flag { return nil }
-        var key = key
-        return key.withUTF8 { utf8 in
-            let count = Int(node.end) - Int(node.start)
-            guard utf8.count == count else { return false }
-            return bytes.withUnsafeBufferPointer { buffer in
-                memcmpEqual(buffer.baseAddress! + Int(node.start), utf8.baseAddress, count)
-            }
-        }
-    }
-
     /// Decodes backslash escapes in an already validated string body.
     private func unescape(_ body: ArraySlice<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
@@ -132,13 +118,6 @@ struct Tape {
         for k in 0..<4 { value = value << 4 | UInt32(hexValue(body[at + k])) }
         return value
     }
-}
-
-@inline(__always)
-private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
-    guard let b else { return count == 0 }
-    for k in 0..<count where a[k] != b[k] { return false }
-    return true
 }
 
 @inline(__always)
