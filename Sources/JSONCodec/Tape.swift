@@ -206,6 +206,25 @@ private struct TapeParser {
             } else {
                 throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'", at: i)
             }
+            if !isObject, i < n, p[i] == UInt8(ascii: "-") || p[i] &- UInt8(ascii: "0") < 10 {
+                // A run of numbers (a vector): parse them back to back, counting locally, and hand back to
+                // the general loop at the first thing that is not ", number".
+                var count: UInt32 = 0
+                while true {
+                    try parseNumber(into: &nodes)
+                    count += 1
+                    skipWhitespace()
+                    guard i < n, p[i] == UInt8(ascii: ",") else { break }
+                    var next = i + 1
+                    while next < n, p[next] == 0x20 || p[next] == 0x0A || p[next] == 0x0D || p[next] == 0x09 {
+                        next += 1
+                    }
+                    guard next < n, p[next] == UInt8(ascii: "-") || p[next] &- UInt8(ascii: "0") < 10 else { break }
+                    i = next
+                }
+                nodes[top].end += count
+                continue
+            }
             nodes[top].end += 1
             if isObject {
                 guard i < n, p[i] == UInt8(ascii: "\"") else { throw fail("expected a string key", at: i) }

@@ -150,6 +150,17 @@ private struct Layer: Codable, Equatable {
         }
     }
 
+    /// Runs of numbers are parsed by a tighter loop; it must hand back cleanly at anything else.
+    @Test func mixedArraysLeaveTheNumberRunCorrectly() throws {
+        let json = #"[1, -2.5 ,3e2,"a", 4, [5, 6], 7 , {"k": [8]}, -0, null, 9]"#
+        let expected: AnyJSON = .array([
+            .number(1), .number(-2.5), .number(300), .string("a"), .number(4), .array([.number(5), .number(6)]),
+            .number(7), .object(["k": .array([.number(8)])]), .number(-0.0), .null, .number(9),
+        ])
+        #expect(try decode(AnyJSON.self, json) == expected)
+        #expect(try decode([Double].self, "[ 1 , 2 ,\n3\t]") == [1, 2, 3])
+    }
+
     @Test func stringsDecodeEveryEscape() throws {
         let json = #""\" \\ \/ \b \f \n \r \t \u0000 \u00e9 \u20AC \uD834\uDD1E""#
         #expect(try decode(String.self, json) == "\" \\ / \u{8} \u{C} \n \r \t \u{0} é € 𝄞")
