@@ -72,40 +72,42 @@ enum ShortestDouble {
     }
 
     /// The shortest decimal `f · 10^e` that rounds to `c · 2^q` (c scaled by 10^-dk).
+    /// Wrapping and masking operators throughout: every value is bounded by the algorithm (c < 2^54,
+    /// h ≤ 4 so the shifted significands stay below 2^63), and the hot path then carries no overflow traps.
     private static func toDecimal(q: Int, c: UInt64, dk: Int) -> (UInt64, Int) {
         let out: UInt64 = c & 1
-        let cb = c << 2
-        let cbr = cb + 2
+        let cb = c &<< 2
+        let cbr = cb &+ 2
         let cbl: UInt64
         let k: Int
         if c != 1 << 52 || q == -1074 {
-            cbl = cb - 2
+            cbl = cb &- 2
             k = floorLog10Pow2(q)
         } else {
             // The interval below a power of two is half as wide.
-            cbl = cb - 1
+            cbl = cb &- 1
             k = floorLog10ThreeQuartersPow2(q)
         }
-        let h = UInt64(q + floorLog2Pow10(-k) + 2)
+        let h = UInt64(truncatingIfNeeded: q &+ floorLog2Pow10(-k) &+ 2)
         let g1 = schubfachG[2 * (k + 324)]
         let g0 = schubfachG[2 * (k + 324) + 1]
-        let vb = roundToOdd(g1, g0, cb << h)
-        let vbl = roundToOdd(g1, g0, cbl << h)
-        let vbr = roundToOdd(g1, g0, cbr << h)
+        let vb = roundToOdd(g1, g0, cb &<< h)
+        let vbl = roundToOdd(g1, g0, cbl &<< h)
+        let vbr = roundToOdd(g1, g0, cbr &<< h)
         let s = vb >> 2
         if s >= 10 {
             // One digit shorter: s' = floor(s / 10) by multiplication.
-            let sp10 = 10 * multiplyHigh(s, 115_292_150_460_684_698 << 4)
-            let tp10 = sp10 + 10
-            let upin = vbl + out <= sp10 << 2
-            let wpin = (tp10 << 2) + out <= vbr
+            let sp10 = 10 &* multiplyHigh(s, 115_292_150_460_684_698 << 4)
+            let tp10 = sp10 &+ 10
+            let upin = vbl &+ out <= sp10 &<< 2
+            let wpin = (tp10 &<< 2) &+ out <= vbr
             if upin != wpin { return (upin ? sp10 : tp10, k + dk) }
         }
-        let t = s + 1
-        let uin = vbl + out <= s << 2
-        let win = (t << 2) + out <= vbr
+        let t = s &+ 1
+        let uin = vbl &+ out <= s &<< 2
+        let win = (t &<< 2) &+ out <= vbr
         if uin != win { return (uin ? s : t, k + dk) }
-        let cmp = Int64(bitPattern: vb &- (s + t) << 1)
+        let cmp = Int64(bitPattern: vb &- (s &+ t) &<< 1)
         return (cmp < 0 || cmp == 0 && s & 1 == 0 ? s : t, k + dk)
     }
 
