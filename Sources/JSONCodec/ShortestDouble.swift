@@ -72,74 +72,126 @@ enum ShortestDouble {
     }
 
     /// The shortest decimal `f · 10^e` that rounds to `c · 2^q` (c scaled by 10^-dk).
+    /// Wrapping and masking operators throughout: every value is bounded by the algorithm (c < 2^54,
+    /// h ≤ 4 so the shifted significands stay below 2^63), and the hot path then carries no overflow traps.
     private static func toDecimal(q: Int, c: UInt64, dk: Int) -> (UInt64, Int) {
         let out: UInt64 = c & 1
-        let cb = c << 2
-        let cbr = cb + 2
+        let cb = c &<< 2
+        let cbr = cb &+ 2
         let cbl: UInt64
         let k: Int
         if c != 1 << 52 || q == -1074 {
-            cbl = cb - 2
+            cbl = cb &- 2
             k = floorLog10Pow2(q)
         } else {
             // The interval below a power of two is half as wide.
-            cbl = cb - 1
+            cbl = cb &- 1
             k = floorLog10ThreeQuartersPow2(q)
         }
-        let h = UInt64(q + floorLog2Pow10(-k) + 2)
+        let h = UInt64(truncatingIfNeeded: q &+ floorLog2Pow10(-k) &+ 2)
         let g1 = schubfachG[2 * (k + 324)]
         let g0 = schubfachG[2 * (k + 324) + 1]
-        let vb = roundToOdd(g1, g0, cb << h)
-        let vbl = roundToOdd(g1, g0, cbl << h)
-        let vbr = roundToOdd(g1, g0, cbr << h)
+        let vb = roundToOdd(g1, g0, cb &<< h)
+        let vbl = roundToOdd(g1, g0, cbl &<< h)
+        let vbr = roundToOdd(g1, g0, cbr &<< h)
         let s = vb >> 2
         if s >= 10 {
             // One digit shorter: s' = floor(s / 10) by multiplication.
-            let sp10 = 10 * multiplyHigh(s, 115_292_150_460_684_698 << 4)
-            let tp10 = sp10 + 10
-            let upin = vbl + out <= sp10 << 2
-            let wpin = (tp10 << 2) + out <= vbr
+            let sp10 = 10 &* multiplyHigh(s, 115_292_150_460_684_698 << 4)
+            let tp10 = sp10 &+ 10
+            let upin = vbl &+ out <= sp10 &<< 2
+            let wpin = (tp10 &<< 2) &+ out <= vbr
             if upin != wpin { return (upin ? sp10 : tp10, k + dk) }
         }
-        let t = s + 1
-        let uin = vbl + out <= s << 2
-        let win = (t << 2) + out <= vbr
+        let t = s &+ 1
+        let uin = vbl &+ out <= s &<< 2
+        let win = (t &<< 2) &+ out <= vbr
         if uin != win { return (uin ? s : t, k + dk) }
-        let cmp = Int64(bitPattern: vb &- (s + t) << 1)
+        let cmp = Int64(bitPattern: vb &- (s &+ t) &<< 1)
         return (cmp < 0 || cmp == 0 && s & 1 == 0 ? s : t, k + dk)
     }
 
-    /// "00" "01" … "99": two digits per division.
-    private static let digitPairs: StaticString = """
-        00010203040506070809101112131415161718192021222324252627282930313233343536373839\
-        40414243444546474849505152535455565758596061626364656667686970717273747576777879\
-        8081828384858687888990919293949596979899
-        """
-
-    /// Writes the `count` decimal digits of `value` at `p[0..<count]`.
+    /// The eight decimal digits of `value` (< 10^8) as ASCII, first digit in the lowest byte, so one
+    /// little-endian store writes them in order. Splits into 4+4, 2+2+2+2, then 1×8 digits with
+    /// multiply-shift divisions that work on all lanes of the word at once (each lane's product stays
+    /// below the next lane, and the masks drop the bits shifted in from above).
     @inline(__always)
-    private static func writeDigits(_ value: UInt64, count: Int, to p: UnsafeMutablePointer<UInt8>) {
-        let pairs = digitPairs.utf8Start
-        var rest = value
-        var at = count
-        while at >= 2 {
-            let pair = Int(rest % 100)
-            rest /= 100
-            at -= 2
-            p[at] = pairs[2 * pair]
-            p[at + 1] = pairs[2 * pair + 1]
-        }
-        if at == 1 { p[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest) }
+    private static func eightDigits(_ value: UInt64) -> UInt64 {
+        let abcdEfgh = value / 10_000 | (value % 10_000) << 32
+        let abEf = ((abcdEfgh &* 10_486) >> 20) & 0x0000_007F_0000_007F
+        let abCdEfGh = abEf | (abcdEfgh &- abEf &* 100) << 16
+        let aCEG = ((abCdEfGh &* 103) >> 10) & 0x000F_000F_000F_000F
+        let digits = aCEG | (abCdEfGh &- aCEG &* 10) << 8
+        return digits | 0x3030_3030_3030_3030
     }
 
-    /// 10^0 … 10^19.
-    private static let powersOfTen: [UInt64] = (0..<20).map { (0..<$0).reduce(1) { product, _ in product * 10 } }
+    /// Writes the `count` decimal digits of `value` at `p[0..<count]`, eight at a time from the right.
+    @inline(__always)
+    private static func writeDigits(_ value: UInt64, count: Int, to p: UnsafeMutablePointer<UInt8>) {
+        var rest = value
+        var at = count
+        if at >= 16 {
+            // Two independent eight-digit chunks, so the CPU can overlap their dependency chains.
+            let low = rest % 100_000_000
+            let middle = rest / 100_000_000 % 100_000_000
+            rest /= 10_000_000_000_000_000
+            at -= 16
+            UnsafeMutableRawPointer(p + at + 8).storeBytes(
+                of: eightDigits(low).littleEndian, toByteOffset: 0, as: UInt64.self)
+            UnsafeMutableRawPointer(p + at).storeBytes(
+                of: eightDigits(middle).littleEndian, toByteOffset: 0, as: UInt64.self)
+        }
+        while at >= 8 {
+            at -= 8
+            UnsafeMutableRawPointer(p + at).storeBytes(
+                of: eightDigits(rest % 100_000_000).littleEndian, toByteOffset: 0, as: UInt64.self)
+            rest /= 100_000_000
+        }
+        while at > 0 {
+            at -= 1
+            p[at] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest % 10)
+            rest /= 10
+        }
+    }
+
+    /// 10^exponent for exponent in 0...19.
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> UInt64 {
+        // A switch compiles to a constant table; a global array would need a lazy-initialisation check.
+        switch exponent {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        case 8: 100_000_000
+        case 9: 1_000_000_000
+        case 10: 10_000_000_000
+        case 11: 100_000_000_000
+        case 12: 1_000_000_000_000
+        case 13: 10_000_000_000_000
+        case 14: 100_000_000_000_000
+        case 15: 1_000_000_000_000_000
+        case 16: 10_000_000_000_000_000
+        case 17: 100_000_000_000_000_000
+        case 18: 1_000_000_000_000_000_000
+        default: 10_000_000_000_000_000_000
+        }
+    }
 
     @inline(__always)
     private static func digitCount(_ value: UInt64) -> Int {
+        // Most doubles need 16 or 17 digits: two predictable comparisons before the general estimate.
+        if value >= 10_000_000_000_000_000 {
+            return value >= 100_000_000_000_000_000 ? 18 + (value >= 1_000_000_000_000_000_000 ? 1 : 0) : 17
+        }
+        if value >= 1_000_000_000_000_000 { return 16 }
         // floor(log10) from the bit length (1233/4096 ≈ log10 2), corrected by one comparison.
         let estimate = ((64 - value.leadingZeroBitCount) * 1233) >> 12
-        return estimate + (value >= powersOfTen[estimate] ? 1 : 0)
+        return estimate + (value >= powerOfTen(estimate) ? 1 : 0)
     }
 
     /// Lays out `f · 10^e` as `repr` does. `f == 0` writes "0.0".

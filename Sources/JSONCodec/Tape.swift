@@ -78,20 +78,6 @@ struct Tape {
         return String(decoding: unescape(bytes[range]), as: UTF8.self)
     }
 
-    /// Whether string node `index` holds exactly the UTF-8 bytes of `key` (escape-free strings only).
-    func stringEquals(at index: Int, _ key: String) -> Bool? {
-        let node = nodes[index]
-        if node.flag { return nil }
-        var key = key
-        return key.withUTF8 { utf8 in
-            let count = Int(node.end) - Int(node.start)
-            guard utf8.count == count else { return false }
-            return bytes.withUnsafeBufferPointer { buffer in
-                memcmpEqual(buffer.baseAddress! + Int(node.start), utf8.baseAddress, count)
-            }
-        }
-    }
-
     /// Decodes backslash escapes in an already validated string body.
     private func unescape(_ body: ArraySlice<UInt8>) -> [UInt8] {
         var out: [UInt8] = []
@@ -132,13 +118,6 @@ struct Tape {
         for k in 0..<4 { value = value << 4 | UInt32(hexValue(body[at + k])) }
         return value
     }
-}
-
-@inline(__always)
-private func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>?, _ count: Int) -> Bool {
-    guard let b else { return count == 0 }
-    for k in 0..<count where a[k] != b[k] { return false }
-    return true
 }
 
 @inline(__always)
@@ -226,6 +205,25 @@ private struct TapeParser {
                 continue
             } else {
                 throw fail("expected ',' or '\(Character(Unicode.Scalar(close)))'", at: i)
+            }
+            if !isObject, i < n, p[i] == UInt8(ascii: "-") || p[i] &- UInt8(ascii: "0") < 10 {
+                // A run of numbers (a vector): parse them back to back, counting locally, and hand back to
+                // the general loop at the first thing that is not ", number".
+                var count: UInt32 = 0
+                while true {
+                    try parseNumber(into: &nodes)
+                    count += 1
+                    skipWhitespace()
+                    guard i < n, p[i] == UInt8(ascii: ",") else { break }
+                    var next = i + 1
+                    while next < n, p[next] == 0x20 || p[next] == 0x0A || p[next] == 0x0D || p[next] == 0x09 {
+                        next += 1
+                    }
+                    guard next < n, p[next] == UInt8(ascii: "-") || p[next] &- UInt8(ascii: "0") < 10 else { break }
+                    i = next
+                }
+                nodes[top].end += count
+                continue
             }
             nodes[top].end += 1
             if isObject {
@@ -335,9 +333,11 @@ private struct TapeParser {
             let unit = try hex4()
             if unit >= 0xDC00, unit < 0xE000 { throw fail("unpaired surrogate", at: at) }
             if unit >= 0xD800, unit < 0xDC00 {
-                guard i + 1 < n, p[i] == UInt8(ascii: "\\"), p[i + 1] == UInt8(ascii: "u") else {
-                    throw fail(i + 1 < n ? "unpaired surrogate" : "unterminated string", at: i + 1 < n ? at : n)
-                }
+                // A high surrogate must be followed at once by an escaped low one.
+                guard i < n else { throw fail("unterminated string", at: n) }
+                guard p[i] == UInt8(ascii: "\\") else { throw fail("unpaired surrogate", at: at) }
+                guard i + 1 < n else { throw fail("unterminated string", at: n) }
+                guard p[i + 1] == UInt8(ascii: "u") else { throw fail("unpaired surrogate", at: at) }
                 i += 2
                 let low = try hex4()
                 guard low >= 0xDC00, low < 0xE000 else { throw fail("unpaired surrogate", at: at) }
@@ -392,6 +392,38 @@ private struct TapeParser {
         i += length
     }
 
+    /// Appends the decimal digits at `p[i...]` to `significand` (wrapping past 19 digits: the caller counts
+    /// digits and uses strtod then). Eight digits at a time while they last: the SWAR test and conversion
+    /// from Lemire's fast_float, which matter because most logits are written with 16 or 17 digits.
+    @inline(__always)
+    mutating func readDigits(into significand: inout UInt64) {
+        var i = self.i
+        var value = significand
+        while i + 8 <= n {
+            let word = UInt64(littleEndian: UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self))
+            // All eight bytes are '0'...'9' iff each high nibble is 3 and adding 6 does not carry out of it.
+            let isEightDigits =
+                (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
+                == 0x3333_3333_3333_3333
+            guard isEightDigits else { break }
+            var digits = word &- 0x3030_3030_3030_3030
+            digits = (digits &* 10) &+ (digits >> 8)  // pairs
+            digits =
+                ((digits & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064
+                    &+ ((digits >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) >> 32
+            value = value &* 100_000_000 &+ digits
+            i += 8
+        }
+        while i < n {
+            let digit = p[i] &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            value = value &* 10 &+ UInt64(digit)
+            i += 1
+        }
+        significand = value
+        self.i = i
+    }
+
     /// Reads a number per RFC 8259 §6 and converts it to the nearest Double in the same pass.
     mutating func parseNumber(into nodes: inout [TapeNode]) throws(JSONDecodingError) {
         let start = i
@@ -406,13 +438,9 @@ private struct TapeParser {
             i += 1
             if i < n, p[i] &- UInt8(ascii: "0") < 10 { throw fail("leading zero in number", at: start) }
         } else if first &- UInt8(ascii: "1") < 9 {
-            while i < n {
-                let digit = p[i] &- UInt8(ascii: "0")
-                guard digit < 10 else { break }
-                significand = significand &* 10 &+ UInt64(digit)
-                digitCount += 1
-                i += 1
-            }
+            let digitsStart = i
+            readDigits(into: &significand)
+            digitCount = i - digitsStart
         } else {
             throw fail("invalid number", at: start)
         }
@@ -421,15 +449,13 @@ private struct TapeParser {
             isInteger = false
             i += 1
             let fractionStart = i
-            while i < n {
-                let digit = p[i] &- UInt8(ascii: "0")
-                guard digit < 10 else { break }
-                if digitCount > 0 || digit != 0 {
-                    significand = significand &* 10 &+ UInt64(digit)
-                    digitCount += 1
-                }
-                i += 1
+            if digitCount == 0 {
+                // "0.000123": zeros before the first significant digit only move the exponent.
+                while i < n, p[i] == UInt8(ascii: "0") { i += 1 }
             }
+            let significantStart = i
+            readDigits(into: &significand)
+            digitCount += i - significantStart
             guard i > fractionStart else { throw fail(i < n ? "invalid number" : "unexpected end of input", at: i) }
             exponent = fractionStart - i
         }

@@ -1,0 +1,194 @@
+import JSONCodec
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads one JSON number through the public API.
+private func read(_ literal: String) throws -> Double {
+    try decodeJSON(Double.self, from: Array(literal.utf8))
+}
+
+/// glibc's correctly rounded conversion: the reference every result is compared with.
+private func strtodReference(_ literal: String) -> Double {
+    literal.withCString { strtod($0, nil) }
+}
+
+/// Equal as bit patterns, so -0.0 ≠ 0.0 and a one-ulp miss is a failure.
+private func expectBits(
+    _ actual: Double, _ expected: Double, _ literal: String, sourceLocation: SourceLocation = #_sourceLocation
+) {
+    #expect(
+        actual.bitPattern == expected.bitPattern, "\(literal): got \(actual), expected \(expected)",
+        sourceLocation: sourceLocation)
+}
+
+@Suite struct NumberParsingTests {
+    /// Literals where a careless conversion is off by one ulp: the subnormal boundary, the largest finite
+    /// Double, exact halfway points between neighbours (round to even) and one digit either side of them,
+    /// and significands longer than 19 digits (beyond the 64-bit fast path).
+    static let hardCases: [(String, Double)] = [
+        ("5e-324", Double(bitPattern: 1)),
+        ("4.9406564584124654e-324", Double(bitPattern: 1)),
+        ("2.4703282292062328e-324", Double(bitPattern: 1)),  // just above half the smallest subnormal
+        ("2.4703282292062327e-324", 0),  // just below: rounds to zero
+        ("2.2250738585072011e-308", Double(bitPattern: 0x000F_FFFF_FFFF_FFFF)),  // largest subnormal
+        ("2.2250738585072012e-308", Double.leastNormalMagnitude),
+        ("2.2250738585072014e-308", Double.leastNormalMagnitude),
+        ("2.2250738585072009e-308", Double(bitPattern: 0x000F_FFFF_FFFF_FFFF)),
+        ("1.7976931348623157e308", Double.greatestFiniteMagnitude),
+        ("1.7976931348623158e308", Double.greatestFiniteMagnitude),  // below the overflow threshold
+        ("9007199254740993", 9_007_199_254_740_992),  // 2^53 + 1: a tie, rounds to even
+        ("9007199254740995", 9_007_199_254_740_996),  // a tie the other way
+        ("9007199254740993.0000000000000001", 9_007_199_254_740_994),  // just above the tie
+        ("2.00000000000000011102230246251565404236316680908203125", 2),  // a quarter ulp above 2
+        ("2.0000000000000002220446049250313080847263336181640625", 2),  // 2 + 2^-52: a tie, to even
+        ("2.0000000000000002220446049250313080847263336181640626", 2.0000000000000004),
+        ("2.0000000000000002220446049250313080847263336181640624", 2),
+        ("1.00000000000000011102230246251565404236316680908203125", 1),  // 1 + 2^-53: a tie, to even
+        ("0.1", 0.1),
+        ("-0", -0.0),
+        ("-0.0e5", -0.0),
+        ("0e-9999999999", 0),
+        ("1e-400", 0),
+        ("-1e-400", -0.0),
+        ("123456789012345678901234567890", 1.2345678901234568e29),
+        ("0.000000000000000000000000000001234567890123456789012", 1.2345678901234568e-30),
+        ("7.2057594037927933e16", 72_057_594_037_927_936),
+        ("1e23", 1e23),
+        ("8.98846567431158e307", 8.98846567431158e307),
+        ("-1.2345678901234567", -1.2345678901234567),
+        ("3.0e0", 3),
+        ("1E+2", 100),
+    ]
+
+    @Test(arguments: hardCases)
+    func readsHardCasesExactly(_ literal: String, _ expected: Double) throws {
+        expectBits(try read(literal), expected, literal)
+        expectBits(strtodReference(literal), expected, literal + " (strtod)")
+    }
+
+    @Test(arguments: [
+        "1e400", "-1e400", "1.7976931348623159e308", "1.8e308", "-1.7976931348623159e308", "1e99999999999",
+    ])
+    func refusesLiteralsBeyondTheLargestDouble(_ literal: String) {
+        #expect(throws: JSONDecodingError(.numberOutOfRange(literal: literal), path: "")) { try read(literal) }
+    }
+
+    @Test func outOfRangeNamesTheElement() {
+        let body = Array(#"{"logits": [[1, 2], [3, 1e400]]}"#.utf8)
+        struct Body: Decodable { var logits: [[Double]] }
+        let error = #expect(throws: JSONDecodingError.self) { try decodeJSON(Body.self, from: body) }
+        #expect(error?.description == "logits[1][1]: number 1e400 is out of range")
+        #expect(error?.isSyntaxError == false)
+    }
+
+    /// One million random finite bit patterns (in batches, through the `[Double]` fast paths): written by
+    /// the encoder, read back bit-exact, and every literal compared with `strtod`. Fewer in debug builds,
+    /// where the same code runs about 20 times slower; the release run covers the million.
+    @Test func randomBitPatternsRoundTripAndAgreeWithStrtod() throws {
+        #if DEBUG
+            let batches = 4
+        #else
+            let batches = 20
+        #endif
+        var generator = SplitMix64(seed: 0x5EED_1234)
+        for _ in 0..<batches {
+            var values: [Double] = []
+            values.reserveCapacity(50_000)
+            while values.count < 50_000 {
+                let value = Double(bitPattern: generator.next())
+                if value.isFinite { values.append(value) }
+            }
+            let text = try encodeJSON(values)
+            let back = try decodeJSON([Double].self, from: text)
+            #expect(back.count == values.count)
+            var mismatches = 0
+            for (a, b) in zip(back, values) where a.bitPattern != b.bitPattern { mismatches += 1 }
+            #expect(mismatches == 0)
+            // Each literal on its own through strtod.
+            var disagreements = 0
+            var start = 1
+            var index = 0
+            text.withUnsafeBufferPointer { bytes in
+                var literal = [CChar](repeating: 0, count: 40)
+                for end in 1..<bytes.count where bytes[end] == UInt8(ascii: ",") || bytes[end] == UInt8(ascii: "]") {
+                    for k in start..<end { literal[k - start] = CChar(bitPattern: bytes[k]) }
+                    literal[end - start] = 0
+                    if strtod(literal, nil).bitPattern != back[index].bitPattern { disagreements += 1 }
+                    index += 1
+                    start = end + 1
+                }
+            }
+            #expect(index == values.count)
+            #expect(disagreements == 0)
+        }
+    }
+
+    /// Literals with many digits and exponents spread over the whole range: these reach Eisel–Lemire's
+    /// slow side and the strtod fallback, which random shortest spellings rarely do.
+    @Test func randomLongLiteralsAgreeWithStrtod() throws {
+        var generator = SplitMix64(seed: 42)
+        var literals: [String] = []
+        for i in 0..<20_000 {
+            let digits = 1 + Int(generator.next() % 25)
+            var text = generator.next() % 2 == 0 ? "-" : ""
+            text += String(1 + generator.next() % 9)
+            if digits > 1 {
+                text += "."
+                for _ in 1..<digits { text += String(generator.next() % 10) }
+            }
+            let exponent = Int(generator.next() % 660) - 330
+            text += i % 3 == 0 ? "e\(exponent)" : exponent < 0 ? "E\(exponent)" : "E+\(exponent)"
+            literals.append(text)
+        }
+        let body = Array(("[" + literals.joined(separator: ",") + "]").utf8)
+        let expected = literals.map { strtodReference($0) }
+        let allFinite = expected.allSatisfy(\.isFinite)
+        if allFinite {
+            let values = try decodeJSON([Double].self, from: body)
+            for (i, value) in values.enumerated() where value.bitPattern != expected[i].bitPattern {
+                Issue.record("\(literals[i]): got \(value), strtod says \(expected[i])")
+            }
+        } else {
+            for (literal, reference) in zip(literals, expected) {
+                if reference.isFinite {
+                    expectBits(try read(literal), reference, literal)
+                } else {
+                    #expect(throws: JSONDecodingError.self) { try read(literal) }
+                }
+            }
+        }
+    }
+
+    @Test func floatsAreRoundedOnceFromTheLiteral() throws {
+        // 1.00000005960464477539062500001 is just above the midpoint between 1 and the next Float; the
+        // nearest Double is the midpoint itself, so Double-then-Float would round down to 1.
+        let literal = "1.00000005960464477539062500001"
+        #expect(try decodeJSON(Float.self, from: Array(literal.utf8)) == Float(1).nextUp)
+        #expect(try decodeJSON(Float.self, from: Array("0.1".utf8)) == Float(0.1))
+        #expect(
+            try decodeJSON([Float].self, from: Array("[1.5, -2, 3.4028235e38]".utf8)) == [
+                1.5, -2, .greatestFiniteMagnitude,
+            ])
+        #expect(throws: JSONDecodingError(.numberOutOfRange(literal: "3.5e38"), path: "")) {
+            try decodeJSON(Float.self, from: Array("3.5e38".utf8))
+        }
+    }
+}
+
+/// A small deterministic generator (Steele, Lea and Flood's SplitMix64), so every run tests the same values.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
