@@ -1,7 +1,6 @@
 import Dispatch
 import HTTPServer
 import HTTPTestSupport
-import Synchronization
 import Testing
 
 #if canImport(Glibc)
@@ -51,23 +50,26 @@ struct ServerTests {
     @Test func expectContinueUploadIsNotDelayed() async throws {
         try await withTestServer(handler: echo) { port in
             let curl = CurlClient(port: port)
+            // curl would wait this long for a 100 Continue that never came, so a finish well inside
+            // it (even on a loaded machine) proves the server sent the 100 before the body.
+            curl.expectContinueTimeout = .seconds(30)
             let body = [UInt8](repeating: UInt8(ascii: "7"), count: 200 * 1024)
             let result = try curl.post("/upload", body: body, expectContinue: true)
             #expect(result.status == 200)
             #expect(result.bodyText == "POST /upload \(body.count)")
-            // curl waits 1 s for a 100 Continue that never comes; getting it at once is the point.
-            #expect(result.totalTime < 0.8)
+            #expect(result.totalTime < 10)
         }
     }
 
     @Test func expectContinueOverTheLimitGets413WithoutSendingTheBody() async throws {
         try await withTestServer(configuration: fastConfiguration(maxBodySize: 1000), handler: echo) { port in
             let curl = CurlClient(port: port)
+            curl.expectContinueTimeout = .seconds(30)
             let result = try curl.post("/upload", body: [UInt8](repeating: 1, count: 100_000), expectContinue: true)
             #expect(result.status == 413)
             #expect(result.header("Content-Type") == "application/problem+json")
             #expect(result.header("Connection") == "close")
-            #expect(result.totalTime < 0.8)
+            #expect(result.totalTime < 10)
         }
     }
 
@@ -201,7 +203,7 @@ struct ServerTests {
         ("NOT A REQUEST\r\n\r\n", 400),
     ])
     func malformedRequestGetsOneProblemAndAClose(request: String, status: Int) async throws {
-        let records = Mutex<[ResponseRecord]>([])
+        let records = Locked<[ResponseRecord]>([])
         try await withTestServer(onResponse: { record in records.withLock { $0.append(record) } }, handler: echo) {
             port in
             let client = try RawClient(port: port)
@@ -242,7 +244,7 @@ struct ServerTests {
     // MARK: Timeouts
 
     @Test func requestThatDoesNotArriveInTimeIs408() async throws {
-        let records = Mutex<[ResponseRecord]>([])
+        let records = Locked<[ResponseRecord]>([])
         try await withTestServer(
             configuration: fastConfiguration(requestTimeout: .milliseconds(200)),
             onResponse: { record in records.withLock { $0.append(record) } }, handler: echo
@@ -303,7 +305,7 @@ struct ServerTests {
     }
 
     @Test func connectionOverTheCapGets503() async throws {
-        let records = Mutex<[Int]>([])
+        let records = Locked<[Int]>([])
         try await withRunningServer(
             configuration: fastConfiguration(maxConnections: 2),
             onResponse: { record in records.withLock { $0.append(record.status) } }, handler: echo

@@ -21,7 +21,7 @@ struct StressTests {
             let clients = try (0..<count).map { _ in try RawClient(port: port) }
             while server.openConnections < count { await Task.yield() }
             #expect(server.openConnections == count)
-            let bodies = Mutex([String?](repeating: nil, count: count))
+            let bodies = Locked([String?](repeating: nil, count: count))
             DispatchQueue.concurrentPerform(iterations: count) { i in
                 let client = clients[i]
                 client.send("POST /c/\(i) HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
@@ -78,8 +78,8 @@ struct StressTests {
     @Test func survivesAThousandSeededGarbageRequestsAndStillAnswers() async throws {
         let count = 1000
         let allowed: Set<Int> = [100, 200, 400, 408, 413, 431, 501, 505]
-        let statuses = Mutex([Int: Int]())
-        let unexpected = Mutex([String]())
+        let statuses = Locked([Int: Int]())
+        let unexpected = Locked([String]())
         try await withRunningServer(
             configuration: fastConfiguration(
                 requestTimeout: .milliseconds(500), maxBodySize: 4096, maxHeaderSize: 2048),

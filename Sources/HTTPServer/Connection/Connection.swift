@@ -79,7 +79,8 @@ final class Connection: @unchecked Sendable {
             readSource.setEventHandler { [unowned self] in readable() }
             readSource.setCancelHandler { [self] in sourceCancelled() }
             timer.setEventHandler { [unowned self] in timerFired() }
-            pendingCancellations = 1
+            timer.setCancelHandler { [self] in sourceCancelled() }
+            pendingCancellations = 2
             readSource.resume()
             timer.resume()
             if let deadline = machine.deadline { arm(deadline) }
@@ -89,6 +90,11 @@ final class Connection: @unchecked Sendable {
     /// Graceful shutdown reached this connection (see `ConnectionStateMachine.shutdownRequested`).
     func requestShutdown() {
         queue.async { [self] in
+            guard !isClosed else { return }
+            // Bytes already in the kernel's buffer were received, even if their read event has not
+            // run yet: read them first, so that an "idle" connection with a request waiting is
+            // answered rather than dropped.
+            if case .idle = machine.state, !readSuspended { readable() }
             guard !isClosed else { return }
             apply(machine.shutdownRequested())
         }
@@ -302,7 +308,10 @@ final class Connection: @unchecked Sendable {
     /// request bytes still in flight do not turn our close into a reset that destroys the
     /// response before the client reads it.
     private func finishClose() {
-        guard wroteResponse else {
+        // Only unread request bytes (an error or a timeout mid-request) can turn the close into a
+        // reset; a connection whose parser is idle (idle timeout, shutdown, `Connection: close`)
+        // closes at once, which also keeps graceful shutdown quick.
+        guard wroteResponse && !parser.isIdle else {
             closeNow()
             return
         }
@@ -339,7 +348,8 @@ final class Connection: @unchecked Sendable {
     }
 
     /// The descriptor is closed only after every source watching it is cancelled, so that no
-    /// source can ever act on a number the kernel has already reused for a new connection.
+    /// source can ever act on a number the kernel has already reused for a new connection; and
+    /// the server drops its reference only then, so no event handler outlives `self`.
     private func sourceCancelled() {
         pendingCancellations -= 1
         if pendingCancellations == 0 {

@@ -101,7 +101,7 @@ final class Listener: @unchecked Sendable {
     func start(onAccept: @escaping @Sendable (Int32) -> Void) {
         let fd = self.fd
         let logger = self.logger
-        source.setEventHandler {
+        source.setEventHandler { [self] in
             while true {
                 let client = accept(fd, nil, nil)
                 if client >= 0 {
@@ -118,14 +118,22 @@ final class Listener: @unchecked Sendable {
                     return
                 default:
                     // EMFILE/ENFILE: out of descriptors. The pending connection stays in the
-                    // backlog; log it and let the next readiness event retry.
+                    // backlog and the socket stays readable, so pause accepting for a moment
+                    // instead of spinning, and let closing connections free descriptors.
                     logger.error("accept failed", metadata: ["errno": "\(errno)"])
+                    pauseAccepting()
                     return
                 }
             }
         }
         source.setCancelHandler { close(fd) }
         source.resume()
+    }
+
+    /// Stops watching the socket for 100 ms (on the listener's queue).
+    private func pauseAccepting() {
+        source.suspend()
+        queue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in source.resume() }
     }
 
     /// Stops accepting and closes the socket, so new connects are refused.
