@@ -75,6 +75,47 @@ struct StressTests {
         }
     }
 
+    /// A client that pipelines and never reads: once the server's writes would block it stops
+    /// reading, so what the client can push is bounded by the kernel's socket buffers (a few MB on
+    /// loopback), not by the server's memory.
+    @Test func clientThatPipelinesWithoutReadingIsHeldBack() async throws {
+        let big: Handler = { _ in Response(status: .ok, body: [UInt8](repeating: UInt8(ascii: "x"), count: 16 * 1024)) }
+        try await withTestServer(handler: big) { port in
+            let client = try RawClient(port: port)
+            let request = "GET /flood HTTP/1.1\r\nHost: x\r\n\r\n"
+            let flood = Array(String(repeating: request, count: 2_000_000).utf8)  // 64 MB
+            let sent = client.sendUntilBlocked(flood, patience: .milliseconds(500))
+            // A server that read on regardless would have taken all 64 MB in well under the patience.
+            #expect(sent > 0)
+            #expect(sent < 32 << 20)
+            // What it took is being answered, in order.
+            let first = client.receiveResponses(100, timeout: .seconds(30)).responses.prefix(100)
+            #expect(first.count == 100)
+            #expect(first.allSatisfy { $0.status == 200 && $0.body.count == 16 * 1024 })
+        }
+    }
+
+    @Test func largeAnswersToPipelinedRequestsSurviveAFullSocket() async throws {
+        let handler: Handler = { request in
+            let n = Int(request.path.dropFirst()) ?? 0
+            return Response(status: .ok, body: [UInt8](repeating: UInt8(truncatingIfNeeded: n), count: 64 * 1024))
+        }
+        // A request timeout far shorter than the transfer: requests waiting behind the blocked
+        // output are not late (no 408), and a peer that keeps reading is not cut off.
+        try await withTestServer(configuration: fastConfiguration(requestTimeout: .seconds(1)), handler: handler) {
+            port in
+            let client = try RawClient(port: port)
+            var burst = ""
+            for i in 0..<200 { burst += "GET /\(i) HTTP/1.1\r\nHost: x\r\n\r\n" }
+            client.send(burst)  // 12.8 MB of answers: the server's writes block long before the end
+            let responses = client.receiveResponses(200, timeout: .seconds(60)).responses
+            #expect(responses.count == 200)
+            for (i, response) in responses.enumerated() {
+                #expect(response.body.count == 64 * 1024 && response.body.allSatisfy { $0 == UInt8(i) })
+            }
+        }
+    }
+
     @Test func survivesAThousandSeededGarbageRequestsAndStillAnswers() async throws {
         let count = 1000
         let allowed: Set<Int> = [100, 200, 400, 408, 413, 431, 501, 505]

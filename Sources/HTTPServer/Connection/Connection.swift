@@ -149,14 +149,26 @@ final class Connection: @unchecked Sendable {
     // MARK: Answering
 
     /// Answers every complete request in the parser's buffer, in order, while the socket takes
-    /// the responses; then writes.
+    /// the responses, and writes them.
     private func process() {
+        var parserNeedsBytes = false
+        repeat {
+            parserNeedsBytes = answerBufferedRequests()
+            flush()
+            // The final flush may drain a socket that was full when the loop stopped; then no
+            // write event will come to resume, so carry on here while requests remain.
+        } while !parserNeedsBytes && writeSuspended && !isClosed && !closeAfterFlush
+    }
+
+    /// Answers buffered requests until the parser needs more bytes (returns true), the socket is
+    /// full, or the connection is closing.
+    private func answerBufferedRequests() -> Bool {
         while !isClosed && !closeAfterFlush && writeSuspended {
             if !machine.isQuiescing && context.isShuttingDown.load(ordering: .relaxed) {
                 apply(machine.shutdownRequested())
                 continue
             }
-            guard let event = parser.next() else { break }
+            guard let event = parser.next() else { return true }
             switch event {
             case .head(let head):
                 if requestStart == nil { requestStart = .now }
@@ -190,7 +202,7 @@ final class Connection: @unchecked Sendable {
                 apply(.close)
             }
         }
-        flush()
+        return false
     }
 
     /// Queues a response and reports it.
@@ -225,12 +237,16 @@ final class Connection: @unchecked Sendable {
         case .close:
             closeAfterFlush = true
             flush()
+        case .abort:
+            context.logger.debug("peer stopped reading")
+            closeNow()
         }
     }
 
     // MARK: Writing
 
     private func flush() {
+        let before = outputOffset
         while outputOffset < output.count {
             let n = output.withUnsafeBytes { bytes in
                 send(fd, bytes.baseAddress! + outputOffset, bytes.count - outputOffset, sendNoSignal)
@@ -240,6 +256,11 @@ final class Connection: @unchecked Sendable {
             } else if errno == EINTR {
                 continue
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
+                if writeSuspended {
+                    apply(machine.writeBlocked(now: .now))
+                } else if outputOffset > before {
+                    machine.writeProgressed(now: .now)
+                }
                 waitForWritable()
                 return
             } else {
@@ -253,6 +274,7 @@ final class Connection: @unchecked Sendable {
         if !writeSuspended {
             writeSuspended = true
             writeSource?.suspend()
+            apply(machine.writeDrained(now: .now))
         }
         if closeAfterFlush && !lingering && !isClosed {
             finishClose()
