@@ -44,6 +44,7 @@ final class Connection: @unchecked Sendable {
     /// Our side is shut (`SHUT_WR`); reading only to drain what the peer still sends.
     private var lingering = false
     private var isClosed = false
+    private var discardedBytes = 0
     private var pendingCancellations = 0
 
     /// When the request being read started, and its method and path once its head is parsed.
@@ -58,6 +59,9 @@ final class Connection: @unchecked Sendable {
     private static let pool = DispatchQueue.global()
 
     private static let readBufferSize = 64 * 1024
+    private static let readsPerEvent = 4
+    /// How much a closing connection reads and throws away before it gives up lingering.
+    private static let maxDiscardedBytes = 1 << 20
     /// Flush mid-burst once this much is queued, so a pipelined burst does not grow `output` unbounded.
     private static let flushThreshold = 256 * 1024
 
@@ -115,10 +119,19 @@ final class Connection: @unchecked Sendable {
 
     private func readable() {
         guard !isClosed else { return }
-        while true {
+        // A few reads per event at most: a client streaming fast must not keep this pool thread
+        // from the other connections (the source fires again while bytes remain).
+        for _ in 0..<Connection.readsPerEvent {
             let n = recv(fd, readBuffer.baseAddress, readBuffer.count, 0)
             if n > 0 {
-                if lingering || closeAfterFlush { continue }  // draining: the bytes are discarded
+                if lingering || closeAfterFlush {
+                    // Draining before the close: discarded, and bounded, so a peer cannot keep a
+                    // closing connection alive by sending for ever.
+                    discardedBytes += n
+                    if discardedBytes > Connection.maxDiscardedBytes { closeNow() }
+                    if isClosed || n < readBuffer.count { return }
+                    continue
+                }
                 let now = ContinuousClock.now
                 if parser.isIdle { requestStart = now }
                 parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[..<n]))
