@@ -349,7 +349,69 @@ struct ServerTests {
         }
     }
 
+    @Test func startingTwiceThrows() async throws {
+        try await withRunningServer(handler: echo) { server, _ in
+            #expect(throws: ServerError.alreadyStarted) { try server.start() }
+        }
+    }
+
+    @Test func localhostIsReachableOverIPv4() async throws {
+        var configuration = ServerConfiguration()
+        configuration.host = "localhost"
+        configuration.port = 0
+        let server = Server(configuration: configuration, logger: silentLogger, handler: echo)
+        let (host, port) = try server.start()
+        #expect(host == "localhost")
+        #expect(port > 0)
+        let client = try RawClient(port: port)
+        client.send("GET /local HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(client.receiveResponses(1).responses.first?.bodyText == "GET /local 0")
+        #expect(await server.shutdown())
+    }
+
+    @Test func unresolvableHostThrowsResolve() {
+        var configuration = ServerConfiguration()
+        configuration.host = "no such host.invalid"
+        let server = Server(configuration: configuration, logger: silentLogger, handler: echo)
+        #expect {
+            try server.start()
+        } throws: { error in
+            if case .resolve(let host, _) = error as? ServerError { return host == "no such host.invalid" }
+            return false
+        }
+    }
+
     // MARK: Graceful shutdown
+
+    @Test func shutdownOfAnIdleServerRefusesConnectsAtOnce() async throws {
+        let server = Server(configuration: fastConfiguration(), logger: silentLogger, handler: echo)
+        let (_, port) = try server.start()
+        #expect(await server.shutdown())
+        #expect(throws: RawClient.ConnectError.self) { try RawClient(port: port) }
+    }
+
+    @Test func shutdownBeforeStartIsHarmless() async throws {
+        let server = Server(configuration: fastConfiguration(), logger: silentLogger, handler: echo)
+        #expect(await server.shutdown())
+        #expect(throws: ServerError.alreadyStarted) { try server.start() }
+    }
+
+    @Test func shutdownWithARequestStillArrivingAnswersItWithClose() async throws {
+        let server = Server(configuration: fastConfiguration(), logger: silentLogger, handler: echo)
+        let (_, port) = try server.start()
+        let client = try RawClient(port: port)
+        client.send("POST /late HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab")
+        while server.openConnections == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        async let finished = server.shutdown()
+        // Shutdown has begun once the listener refuses connects; only then does the rest arrive.
+        while (try? RawClient(port: port)) != nil { try await Task.sleep(for: .milliseconds(1)) }
+        client.send("cd")
+        let received = client.receive()
+        #expect(received.responses.first?.bodyText == "POST /late 4")
+        #expect(received.responses.first?.header("Connection") == "close")
+        #expect(received.closed)
+        #expect(await finished)
+    }
 
     @Test func shutdownAnswersRequestsInFlightWithCloseAndClosesIdleConnections() async throws {
         let entered = DispatchSemaphore(value: 0)
@@ -392,7 +454,7 @@ struct ServerTests {
         let (_, port) = try server.start()
         let stuck = try RawClient(port: port)
         stuck.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n")  // never completes
-        while server.openConnections == 0 { await Task.yield() }
+        while server.openConnections == 0 { try await Task.sleep(for: .milliseconds(1)) }
         #expect(await server.shutdown(grace: .milliseconds(200)) == false)
         #expect(stuck.receive().closed)
     }

@@ -19,7 +19,7 @@ struct StressTests {
             server, port in
             // All 500 are open at the same time before any request is sent.
             let clients = try (0..<count).map { _ in try RawClient(port: port) }
-            while server.openConnections < count { await Task.yield() }
+            while server.openConnections < count { try await Task.sleep(for: .milliseconds(1)) }
             #expect(server.openConnections == count)
             let bodies = Locked([String?](repeating: nil, count: count))
             DispatchQueue.concurrentPerform(iterations: count) { i in
@@ -54,7 +54,7 @@ struct StressTests {
                     usleep(10_000)
                 }
             }
-            while server.openConnections < lorisCount { await Task.yield() }
+            while server.openConnections < lorisCount { try await Task.sleep(for: .milliseconds(1)) }
 
             let curl = CurlClient(port: port)
             for i in 0..<50 {
