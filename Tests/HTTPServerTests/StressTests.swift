@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import HTTPServer
 import HTTPTestSupport
 import Synchronization
@@ -22,13 +23,18 @@ struct StressTests {
             while server.openConnections < count { try await Task.sleep(for: .milliseconds(1)) }
             #expect(server.openConnections == count)
             let bodies = Locked([String?](repeating: nil, count: count))
-            DispatchQueue.concurrentPerform(iterations: count) { i in
-                let client = clients[i]
-                client.send("POST /c/\(i) HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
-                client.send("GET /again/\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
-                let responses = client.receiveResponses(2, timeout: .seconds(60)).responses
-                let text = responses.map(\.bodyText).joined(separator: "|")
-                bodies.withLock { $0[i] = text }
+            // 20 threads, each sending on its 25 connections and then reading their answers.
+            runOnThreads(20) { worker in
+                let mine = Array(stride(from: worker, to: count, by: 20))
+                for i in mine {
+                    clients[i].send("POST /c/\(i) HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+                    clients[i].send("GET /again/\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
+                }
+                for i in mine {
+                    let responses = clients[i].receiveResponses(2, timeout: .seconds(60)).responses
+                    let text = responses.map(\.bodyText).joined(separator: "|")
+                    bodies.withLock { $0[i] = text }
+                }
             }
             let expected = (0..<count).map { "POST /c/\($0) 5|GET /again/\($0) 0" }
             let got = bodies.withLock { $0 }
@@ -44,16 +50,19 @@ struct StressTests {
             let loris = try (0..<lorisCount).map { _ in try RawClient(port: port) }
             let request = Array("POST /loris HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".utf8)
             let stop = Atomic<Bool>(false)
-            let trickling = DispatchGroup()
-            // One byte per connection every 10 ms: a request that never completes in time.
-            DispatchQueue.global().async(group: trickling) {
+            let trickling = DispatchSemaphore(value: 0)
+            // One byte per connection every 10 ms: a request that never completes in time. (Its own
+            // thread, not Dispatch's pool, which the server's connections use.)
+            let trickler = Thread {
                 var index = 0
                 while !stop.load(ordering: .relaxed) {
                     for client in loris { client.send([request[index % request.count]]) }
                     index += 1
                     usleep(10_000)
                 }
+                trickling.signal()
             }
+            trickler.start()
             while server.openConnections < lorisCount { try await Task.sleep(for: .milliseconds(1)) }
 
             let curl = CurlClient(port: port)
@@ -126,7 +135,7 @@ struct StressTests {
                 requestTimeout: .milliseconds(500), maxBodySize: 4096, maxHeaderSize: 2048),
             handler: echo
         ) { server, port in
-            DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            runOnThreads(8) { worker in
                 for i in stride(from: worker, to: count, by: 8) {
                     var random = SplitMix64(state: UInt64(i))  // (ParserTestSupport.swift)
                     let bytes = Garbage.request(using: &random)
