@@ -423,8 +423,9 @@ struct ServerTests {
             }
             return echo(request)
         }
+        // A long idle timeout, so that only the shutdown can close the idle connection.
         let server = Server(
-            configuration: fastConfiguration(), logger: silentLogger, handler: handler)
+            configuration: fastConfiguration(idleTimeout: .seconds(60)), logger: silentLogger, handler: handler)
         let (_, port) = try server.start()
         let idle = try RawClient(port: port)
         idle.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -435,6 +436,8 @@ struct ServerTests {
         entered.wait()
 
         async let finished = server.shutdown()
+        // Shutdown has begun once the listener refuses connects (the child task may start late).
+        while (try? RawClient(port: port)) != nil { try await Task.sleep(for: .milliseconds(1)) }
         let idleEnd = idle.receive()
         #expect(idleEnd.closed)
         #expect(idleEnd.bytes.isEmpty)
