@@ -252,4 +252,63 @@ struct ConnectionStateMachineTests {
         #expect(machine.deadline == nil)
         #expect(machine.state == .closed)
     }
+
+    // MARK: output waiting for the socket (any state)
+
+    @Test func blockedWriteIsTheOnlyDeadline() {
+        var machine = processing(moreBuffered: true)
+        let queued = machine.responseWritten(moreBuffered: true, now: at(3))
+        #expect(queued == .scheduleTimeout(deadline: at(13)))
+        let blocked = machine.writeBlocked(now: at(4))
+        #expect(blocked == .scheduleTimeout(deadline: at(14)))
+        #expect(machine.deadline == at(14))
+        // The pipelined request's own deadline (13) passes without a 408: the server kept it waiting.
+        let early = machine.timeoutFired(now: at(13))
+        #expect(early == .scheduleTimeout(deadline: at(14)))
+        #expect(machine.state == .readingRequest(deadline: at(13)))
+    }
+
+    @Test func writeProgressRestartsTheWriteClock() {
+        var machine = processing(keepAlive: false)
+        _ = machine.writeBlocked(now: at(3))
+        machine.writeProgressed(now: at(12))
+        let fired = machine.timeoutFired(now: at(13))
+        #expect(fired == .scheduleTimeout(deadline: at(22)))
+    }
+
+    @Test func peerThatReadsNothingIsAborted() {
+        var machine = processing(keepAlive: false)
+        _ = machine.writeBlocked(now: at(3))
+        let fired = machine.timeoutFired(now: at(13))
+        #expect(fired == .abort)
+        #expect(machine.state == .closed)
+    }
+
+    @Test func drainedWriteRestartsThePipelinedRequestClock() {
+        var machine = processing(moreBuffered: true)
+        _ = machine.responseWritten(moreBuffered: true, now: at(3))
+        _ = machine.writeBlocked(now: at(3))
+        let drained = machine.writeDrained(now: at(20))
+        #expect(drained == .scheduleTimeout(deadline: at(30)))
+        #expect(machine.state == .readingRequest(deadline: at(30)))
+        #expect(machine.writeDeadline == nil)
+    }
+
+    @Test func drainedWriteWhileIdleKeepsTheIdleDeadline() {
+        var machine = processing()
+        _ = machine.responseWritten(moreBuffered: false, now: at(3))
+        _ = machine.writeBlocked(now: at(3))
+        let drained = machine.writeDrained(now: at(4))
+        #expect(drained == .scheduleTimeout(deadline: at(63)))
+        #expect(machine.state == .idle(deadline: at(63)))
+    }
+
+    @Test func writeEventsAfterCloseAreIgnored() {
+        var machine = idle()
+        machine.closed()
+        let blocked = machine.writeBlocked(now: at(1))
+        #expect(blocked == .none)
+        let drained = machine.writeDrained(now: at(1))
+        #expect(drained == .none)
+    }
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import HTTPServer
 import HTTPTestSupport
 import Synchronization
@@ -19,16 +20,21 @@ struct StressTests {
             server, port in
             // All 500 are open at the same time before any request is sent.
             let clients = try (0..<count).map { _ in try RawClient(port: port) }
-            while server.openConnections < count { await Task.yield() }
+            while server.openConnections < count { try await Task.sleep(for: .milliseconds(1)) }
             #expect(server.openConnections == count)
-            let bodies = Mutex([String?](repeating: nil, count: count))
-            DispatchQueue.concurrentPerform(iterations: count) { i in
-                let client = clients[i]
-                client.send("POST /c/\(i) HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
-                client.send("GET /again/\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
-                let responses = client.receiveResponses(2, timeout: .seconds(60)).responses
-                let text = responses.map(\.bodyText).joined(separator: "|")
-                bodies.withLock { $0[i] = text }
+            let bodies = Locked([String?](repeating: nil, count: count))
+            // 20 threads, each sending on its 25 connections and then reading their answers.
+            runOnThreads(20) { worker in
+                let mine = Array(stride(from: worker, to: count, by: 20))
+                for i in mine {
+                    clients[i].send("POST /c/\(i) HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+                    clients[i].send("GET /again/\(i) HTTP/1.1\r\nHost: x\r\n\r\n")
+                }
+                for i in mine {
+                    let responses = clients[i].receiveResponses(2, timeout: .seconds(60)).responses
+                    let text = responses.map(\.bodyText).joined(separator: "|")
+                    bodies.withLock { $0[i] = text }
+                }
             }
             let expected = (0..<count).map { "POST /c/\($0) 5|GET /again/\($0) 0" }
             let got = bodies.withLock { $0 }
@@ -44,17 +50,20 @@ struct StressTests {
             let loris = try (0..<lorisCount).map { _ in try RawClient(port: port) }
             let request = Array("POST /loris HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n".utf8)
             let stop = Atomic<Bool>(false)
-            let trickling = DispatchGroup()
-            // One byte per connection every 10 ms: a request that never completes in time.
-            DispatchQueue.global().async(group: trickling) {
+            let trickling = DispatchSemaphore(value: 0)
+            // One byte per connection every 10 ms: a request that never completes in time. (Its own
+            // thread, not Dispatch's pool, which the server's connections use.)
+            let trickler = Thread {
                 var index = 0
                 while !stop.load(ordering: .relaxed) {
                     for client in loris { client.send([request[index % request.count]]) }
                     index += 1
                     usleep(10_000)
                 }
+                trickling.signal()
             }
-            while server.openConnections < lorisCount { await Task.yield() }
+            trickler.start()
+            while server.openConnections < lorisCount { try await Task.sleep(for: .milliseconds(1)) }
 
             let curl = CurlClient(port: port)
             for i in 0..<50 {
@@ -75,17 +84,58 @@ struct StressTests {
         }
     }
 
+    /// A client that pipelines and never reads: once the server's writes would block it stops
+    /// reading, so what the client can push is bounded by the kernel's socket buffers (a few MB on
+    /// loopback), not by the server's memory.
+    @Test func clientThatPipelinesWithoutReadingIsHeldBack() async throws {
+        let big: Handler = { _ in Response(status: .ok, body: [UInt8](repeating: UInt8(ascii: "x"), count: 16 * 1024)) }
+        try await withTestServer(handler: big) { port in
+            let client = try RawClient(port: port)
+            let request = "GET /flood HTTP/1.1\r\nHost: x\r\n\r\n"
+            let flood = Array(String(repeating: request, count: 2_000_000).utf8)  // 64 MB
+            let sent = client.sendUntilBlocked(flood, patience: .milliseconds(500))
+            // A server that read on regardless would have taken all 64 MB in well under the patience.
+            #expect(sent > 0)
+            #expect(sent < 32 << 20)
+            // What it took is being answered, in order.
+            let first = client.receiveResponses(100, timeout: .seconds(30)).responses.prefix(100)
+            #expect(first.count == 100)
+            #expect(first.allSatisfy { $0.status == 200 && $0.body.count == 16 * 1024 })
+        }
+    }
+
+    @Test func largeAnswersToPipelinedRequestsSurviveAFullSocket() async throws {
+        let handler: Handler = { request in
+            let n = Int(request.path.dropFirst()) ?? 0
+            return Response(status: .ok, body: [UInt8](repeating: UInt8(truncatingIfNeeded: n), count: 64 * 1024))
+        }
+        // A request timeout far shorter than the transfer: requests waiting behind the blocked
+        // output are not late (no 408), and a peer that keeps reading is not cut off.
+        try await withTestServer(configuration: fastConfiguration(requestTimeout: .seconds(1)), handler: handler) {
+            port in
+            let client = try RawClient(port: port)
+            var burst = ""
+            for i in 0..<200 { burst += "GET /\(i) HTTP/1.1\r\nHost: x\r\n\r\n" }
+            client.send(burst)  // 12.8 MB of answers: the server's writes block long before the end
+            let responses = client.receiveResponses(200, timeout: .seconds(60)).responses
+            #expect(responses.count == 200)
+            for (i, response) in responses.enumerated() {
+                #expect(response.body.count == 64 * 1024 && response.body.allSatisfy { $0 == UInt8(i) })
+            }
+        }
+    }
+
     @Test func survivesAThousandSeededGarbageRequestsAndStillAnswers() async throws {
         let count = 1000
         let allowed: Set<Int> = [100, 200, 400, 408, 413, 431, 501, 505]
-        let statuses = Mutex([Int: Int]())
-        let unexpected = Mutex([String]())
+        let statuses = Locked([Int: Int]())
+        let unexpected = Locked([String]())
         try await withRunningServer(
             configuration: fastConfiguration(
                 requestTimeout: .milliseconds(500), maxBodySize: 4096, maxHeaderSize: 2048),
             handler: echo
         ) { server, port in
-            DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            runOnThreads(8) { worker in
                 for i in stride(from: worker, to: count, by: 8) {
                     var random = SplitMix64(state: UInt64(i))  // (ParserTestSupport.swift)
                     let bytes = Garbage.request(using: &random)

@@ -36,6 +36,10 @@ package final class CurlClient {
         case chunked([UInt8], pieceSize: Int)
     }
 
+    /// How long curl waits for `100 Continue` before sending the body anyway (curl's default is
+    /// 1 s). A test raises it so that a server that forgets the 100 is unmistakably slow.
+    package var expectContinueTimeout: Duration = .seconds(1)
+
     private let handle: UnsafeMutableRawPointer
     private let baseURL: String
 
@@ -96,6 +100,11 @@ package final class CurlClient {
                     _ = ccurl_setopt_ptr(handle, CURLOPT_URL, urlPointer)
                     _ = ccurl_setopt_ptr(handle, CURLOPT_HTTPHEADER, list)
                     _ = ccurl_setopt_long(handle, CURLOPT_TIMEOUT_MS, Int(timeout.components.seconds * 1000))
+                    _ = ccurl_setopt_long(
+                        handle, CURLOPT_EXPECT_100_TIMEOUT_MS,
+                        Int(
+                            expectContinueTimeout.components.seconds * 1000
+                                + expectContinueTimeout.components.attoseconds / 1_000_000_000_000_000))
                     _ = ccurl_setopt_long(
                         handle, CURLOPT_HTTP_VERSION,
                         http10 ? CURL_HTTP_VERSION_1_0 : CURL_HTTP_VERSION_1_1)

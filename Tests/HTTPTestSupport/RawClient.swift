@@ -48,6 +48,8 @@ package final class RawClient: Sendable {
 
     deinit { close(fd) }
 
+    private static let dontWait = Int32(MSG_DONTWAIT)
+
     #if canImport(Glibc)
         private static let streamType = Int32(SOCK_STREAM.rawValue)
         private static let noSignal = Int32(MSG_NOSIGNAL)
@@ -75,6 +77,30 @@ package final class RawClient: Sendable {
 
     @discardableResult
     package func send(_ text: String) -> Bool { send(Array(text.utf8)) }
+
+    /// Sends as much of `bytes` as the socket takes, waiting at most `patience` for room each
+    /// time it is full; returns how many bytes went. A server that stops reading shows up as a
+    /// count below `bytes.count`.
+    package func sendUntilBlocked(_ bytes: [UInt8], patience: Duration) -> Int {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes {
+                RawClient.systemSend(
+                    fd, $0.baseAddress! + offset, $0.count - offset, RawClient.noSignal | RawClient.dontWait)
+            }
+            if n > 0 {
+                offset += n
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && errno != EAGAIN && errno != EWOULDBLOCK { break }
+            var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            let millis = Int32(
+                patience.components.seconds * 1000 + patience.components.attoseconds / 1_000_000_000_000_000)
+            if poll(&pfd, 1, millis) <= 0 { break }
+        }
+        return offset
+    }
 
     /// What `receive` saw.
     package struct Received {
@@ -119,7 +145,7 @@ package final class RawClient: Sendable {
 
     /// Reads until `count` complete responses have arrived (or the close, or the timeout).
     package func receiveResponses(_ count: Int, timeout: Duration = .seconds(10)) -> Received {
-        receive(timeout: timeout) { RawResponse.parse($0).count >= count }
+        receive(timeout: timeout) { RawResponse.parse($0, withBodies: false).count >= count }
     }
 
     /// Shuts the sending side: the server reads EOF.
@@ -145,7 +171,8 @@ package struct RawResponse: Sendable {
 
     /// The complete responses at the start of `bytes`, in order. A HEAD response's
     /// `Content-Length` would be misread as a body, so pass `headOnly` for those streams.
-    package static func parse(_ bytes: [UInt8], headOnly: Bool = false) -> [RawResponse] {
+    /// `withBodies: false` skips copying the bodies, for counting responses in a large stream.
+    package static func parse(_ bytes: [UInt8], headOnly: Bool = false, withBodies: Bool = true) -> [RawResponse] {
         var responses: [RawResponse] = []
         var offset = 0
         let terminator: [UInt8] = [13, 10, 13, 10]
@@ -164,7 +191,7 @@ package struct RawResponse: Sendable {
             let hasBody = !headOnly && status >= 200 && status != 204 && status != 304
             let length = hasBody ? (response.header("Content-Length").flatMap { Int($0) } ?? 0) : 0
             guard bytes.count - bodyStart >= length else { break }
-            response.body = Array(bytes[bodyStart..<(bodyStart + length)])
+            if withBodies { response.body = Array(bytes[bodyStart..<(bodyStart + length)]) }
             responses.append(response)
             offset = bodyStart + length
         }

@@ -6,6 +6,7 @@ package let silentLogger = Logger(label: "logitd.test", factory: { _ in SwiftLog
 
 /// Starts a `Server` on 127.0.0.1, port 0, runs `body` with the port it got, then shuts it down
 /// (gracefully, with the configuration's grace) whether or not `body` threw.
+@discardableResult
 package func withTestServer<T>(
     configuration: ServerConfiguration = ServerConfiguration(),
     onResponse: @escaping @Sendable (ResponseRecord) -> Void = { _ in },
@@ -18,6 +19,7 @@ package func withTestServer<T>(
 }
 
 /// As `withTestServer`, and `body` also gets the `Server` (for `openConnections` or `shutdown`).
+@discardableResult
 package func withRunningServer<T>(
     configuration: ServerConfiguration = ServerConfiguration(),
     onResponse: @escaping @Sendable (ResponseRecord) -> Void = { _ in },

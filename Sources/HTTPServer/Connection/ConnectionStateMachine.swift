@@ -30,6 +30,8 @@ package struct ConnectionStateMachine<C: Clock> {
         case sendRequestTimeoutAndClose
         /// Close once what is queued is written (nothing, for an idle connection).
         case close
+        /// Close now, dropping what is queued: the peer stopped reading it.
+        case abort
     }
 
     package private(set) var state: State
@@ -37,6 +39,10 @@ package struct ConnectionStateMachine<C: Clock> {
     package private(set) var isQuiescing = false
     /// The peer closed its side: answer the complete requests, then close.
     package private(set) var isInputClosed = false
+    /// Set while output waits for the socket to take it: the peer must read some of it before
+    /// this instant. While it is set it is the only deadline, because pipelined requests waiting
+    /// behind a slow reader are not late, and a long answer to a slow reader is not stuck.
+    package private(set) var writeDeadline: C.Instant?
     let requestTimeout: C.Duration
     let idleTimeout: C.Duration
 
@@ -48,9 +54,10 @@ package struct ConnectionStateMachine<C: Clock> {
 
     /// The deadline the timer should be armed for, if any.
     package var deadline: C.Instant? {
+        if let writeDeadline, state != .closed { return writeDeadline }
         switch state {
-        case .idle(let d), .readingRequest(let d), .processing(let d), .closingAfterResponse(let d): d
-        case .closed: nil
+        case .idle(let d), .readingRequest(let d), .processing(let d), .closingAfterResponse(let d): return d
+        case .closed: return nil
         }
     }
 
@@ -127,6 +134,11 @@ package struct ConnectionStateMachine<C: Clock> {
         guard let deadline, now >= deadline else {
             return deadline.map { .scheduleTimeout(deadline: $0) } ?? .none
         }
+        if writeDeadline != nil {
+            // The peer read nothing for a whole request timeout: nothing more can reach it.
+            state = .closed
+            return .abort
+        }
         switch state {
         case .idle, .processing, .closingAfterResponse:
             state = .closed
@@ -137,6 +149,32 @@ package struct ConnectionStateMachine<C: Clock> {
         case .closed:
             return .none
         }
+    }
+
+    /// The socket would not take all of the output: the peer has `requestTimeout` to read some.
+    package mutating func writeBlocked(now: C.Instant) -> Action {
+        guard state != .closed else { return .none }
+        let deadline = now.advanced(by: requestTimeout)
+        writeDeadline = deadline
+        return .scheduleTimeout(deadline: deadline)
+    }
+
+    /// Some output went while the socket is still full: the peer is reading, slowly; its clock restarts.
+    package mutating func writeProgressed(now: C.Instant) {
+        if writeDeadline != nil { writeDeadline = now.advanced(by: requestTimeout) }
+    }
+
+    /// All output went. A request whose bytes waited in the buffer behind the blocked output gets
+    /// a fresh request timeout, since it was the server, not the client, that kept it waiting.
+    package mutating func writeDrained(now: C.Instant) -> Action {
+        guard writeDeadline != nil else { return .none }
+        writeDeadline = nil
+        if case .readingRequest = state {
+            let deadline = now.advanced(by: requestTimeout)
+            state = .readingRequest(deadline: deadline)
+            return .scheduleTimeout(deadline: deadline)
+        }
+        return deadline.map { .scheduleTimeout(deadline: $0) } ?? .none
     }
 
     /// Graceful shutdown reached this connection: idle closes now; otherwise the requests it

@@ -1,5 +1,3 @@
-import Synchronization
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -15,11 +13,11 @@ package final class DateCache: Sendable {
         var second: Int
         var value: String
     }
-    private let entry: Mutex<Entry>
+    private let entry: Locked<Entry>
 
     package init() {
         let now = DateCache.currentSecond()
-        entry = Mutex(Entry(second: now, value: DateCache.imfFixdate(epochSeconds: now)))
+        entry = Locked(Entry(second: now, value: DateCache.imfFixdate(epochSeconds: now)))
     }
 
     /// The header value for the current second.

@@ -14,6 +14,9 @@ final class Listener: @unchecked Sendable {
     private let queue = DispatchQueue(label: "logitd.listener")
     private let source: any DispatchSourceRead
     private let logger: Logger
+    /// Signalled once the socket is closed.
+    private let stopped = DispatchSemaphore(value: 0)
+    private let activated = Locked(false)
     /// The bound address, real port included.
     let host: String
     let port: Int
@@ -38,10 +41,17 @@ final class Listener: @unchecked Sendable {
         defer { freeaddrinfo(list) }
 
         var lastError = ServerError.resolve(host: host, message: "no address")
-        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        // A name such as `localhost` may resolve to ::1 and 127.0.0.1; IPv4 goes first, because
+        // most clients told "localhost" or "127.0.0.1" reach it, while ::1 misses the latter.
+        var candidates: [UnsafeMutablePointer<addrinfo>] = []
+        var next: UnsafeMutablePointer<addrinfo>? = first
+        while let info = next {
+            candidates.append(info)
+            next = info.pointee.ai_next
+        }
+        candidates.sort { $0.pointee.ai_family == AF_INET && $1.pointee.ai_family != AF_INET }
         var bound: Int32 = -1
-        while let info = candidate {
-            candidate = info.pointee.ai_next
+        for info in candidates {
             let s = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
             if s < 0 {
                 lastError = .socket(call: "socket", host: host, port: port, errno: errno)
@@ -101,7 +111,7 @@ final class Listener: @unchecked Sendable {
     func start(onAccept: @escaping @Sendable (Int32) -> Void) {
         let fd = self.fd
         let logger = self.logger
-        source.setEventHandler {
+        source.setEventHandler { [self] in
             while true {
                 let client = accept(fd, nil, nil)
                 if client >= 0 {
@@ -118,18 +128,45 @@ final class Listener: @unchecked Sendable {
                     return
                 default:
                     // EMFILE/ENFILE: out of descriptors. The pending connection stays in the
-                    // backlog; log it and let the next readiness event retry.
+                    // backlog and the socket stays readable, so pause accepting for a moment
+                    // instead of spinning, and let closing connections free descriptors.
                     logger.error("accept failed", metadata: ["errno": "\(errno)"])
+                    pauseAccepting()
                     return
                 }
             }
         }
-        source.setCancelHandler { close(fd) }
+        activate()
+    }
+
+    /// Resumes the source once (with the cancel handler that closes the socket).
+    private func activate() {
+        let first = activated.withLock { activated in
+            defer { activated = true }
+            return !activated
+        }
+        guard first else { return }
+        let fd = self.fd
+        let stopped = self.stopped
+        source.setCancelHandler {
+            close(fd)
+            stopped.signal()
+        }
         source.resume()
+    }
+
+    /// Stops watching the socket for 100 ms (on the listener's queue).
+    private func pauseAccepting() {
+        source.suspend()
+        queue.asyncAfter(deadline: .now() + .milliseconds(100)) { [self] in source.resume() }
     }
 
     /// Stops accepting and closes the socket, so new connects are refused.
     func stop() {
+        activate()  // a source that never ran must still be resumed, or it can be neither cancelled nor freed
         source.cancel()
+        // Wait for the cancel handler's close, so that once `stop` returns a connect is refused
+        // (it runs on the listener's queue, which never waits for anything, so this is brief).
+        stopped.wait()
     }
 }

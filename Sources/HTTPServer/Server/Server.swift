@@ -25,7 +25,7 @@ package final class Server: Sendable {
     }
 
     private let context: ServerContext
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     package init(
         configuration: ServerConfiguration, logger: Logger, handler: @escaping Handler,

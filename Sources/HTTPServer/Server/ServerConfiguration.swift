@@ -19,9 +19,9 @@ package struct ServerConfiguration: Sendable {
     /// How long a keep-alive connection with nothing pending stays open (then it closes
     /// silently, RFC 9112 §9.8); 60 s matches common load balancers' idle timeouts.
     package var idleTimeout: Duration = .seconds(60)
-    /// The most connections open at once; one more is answered 503 and closed. 1024 stays below
-    /// the usual 1024-descriptor soft limit's danger zone only with the limit raised, so it is a cap,
-    /// not a promise: the process should run with `ulimit -n` above it.
+    /// The most connections open at once; one more is answered 503 and closed. Each connection
+    /// holds a descriptor and a 64 KiB read buffer, so 1024 bounds memory at tens of MiB; run the
+    /// process with `ulimit -n` comfortably above it.
     package var maxConnections: Int = 1024
     /// How long a graceful shutdown waits for requests in progress before it closes them anyway;
     /// 10 s fits inside the 30 s Kubernetes and Docker give between SIGTERM and SIGKILL.

@@ -1,0 +1,57 @@
+import HTTPServer
+import Testing
+
+struct ResponseEncoderTests {
+    let date = "Sun, 06 Nov 1994 08:49:37 GMT"
+
+    func encode(_ response: Response, headOnly: Bool = false, close: Bool = false, keepAlive: Bool = false)
+        -> String
+    {
+        var buffer: [UInt8] = Array("previous".utf8)
+        ResponseEncoder.encode(
+            response, headOnly: headOnly, close: close, announceKeepAlive: keepAlive, date: date, into: &buffer)
+        #expect(buffer.prefix(8) == Array("previous".utf8)[...])  // appends, never overwrites
+        return String(decoding: buffer.dropFirst(8), as: UTF8.self)
+    }
+
+    @Test func writesStatusHeadersLengthDateAndBody() {
+        let text = encode(Response(status: .ok, contentType: "application/json", body: Array("{}".utf8)))
+        #expect(
+            text
+                == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nDate: \(date)\r\n\r\n{}")
+    }
+
+    @Test func handlerFramingHeadersAreReplaced() {
+        let response = Response(
+            status: .ok,
+            headers: [
+                "content-length": "999", "Connection": "keep-alive", "Transfer-Encoding": "chunked", "DATE": "x",
+                "X-Kept": "yes",
+            ],
+            body: Array("abc".utf8))
+        let text = encode(response, close: true)
+        #expect(
+            text
+                == "HTTP/1.1 200 OK\r\nX-Kept: yes\r\nContent-Length: 3\r\nDate: \(date)\r\nConnection: close\r\n\r\nabc"
+        )
+    }
+
+    @Test func headKeepsTheLengthAndDropsTheBody() {
+        let text = encode(Response(status: .ok, body: Array("hello".utf8)), headOnly: true)
+        #expect(text == "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nDate: \(date)\r\n\r\n")
+    }
+
+    @Test func noContentHasNeitherLengthNorBody() {
+        let text = encode(Response(status: .noContent, headers: ["Allow": "GET, OPTIONS"], body: Array("x".utf8)))
+        #expect(text == "HTTP/1.1 204 No Content\r\nAllow: GET, OPTIONS\r\nDate: \(date)\r\n\r\n")
+    }
+
+    @Test func http10KeepAliveIsAnnounced() {
+        let text = encode(Response(status: .ok), keepAlive: true)
+        #expect(text == "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nDate: \(date)\r\nConnection: keep-alive\r\n\r\n")
+    }
+
+    @Test func continueIsTheBareInterimResponse() {
+        #expect(ResponseEncoder.continueResponse == Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+    }
+}
