@@ -1,30 +1,66 @@
 // swift-tools-version:6.2
 import PackageDescription
 
-/// Benchmarks for LogitMath, a package of its own so that CI's `swift build` of the root never builds
-/// package-benchmark. Run: `cd Benchmarks && swift package --scratch-path .build-bench benchmark`.
+/// Micro-benchmarks for the request parser, the JSON codec and the math, in a package of their own so that
+/// CI's `swift build` of the root never builds package-benchmark.
+///
+/// `HTTPServer`, `JSONCodec` and `LogitMath` are the root's own source folders, reached through symlinks in
+/// `Sources/` and compiled here as modules of this package. A path dependency on the root could not do it:
+/// `RequestParser`, `decodeJSON` and `encodeJSON` are `package` API, which is visible only to modules of the
+/// same package. Their dependencies and settings below must follow the root's Package.swift.
+///
+/// Run: `cd Benchmarks && swift package --scratch-path .build-bench --allow-writing-to-package-directory benchmark`.
 /// `logitmath-dump` prints LogitMath's results on the reference grid for scripts/math/ulp_report.py.
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let benchmark: Target.Dependency = .product(name: "Benchmark", package: "package-benchmark")
+let benchmarkPlugin: Target.PluginUsage = .plugin(name: "BenchmarkPlugin", package: "package-benchmark")
+
 let package = Package(
-    name: "LogitMathBenchmarks",
+    name: "logitd-benchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "logitd", path: ".."),
+        .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(
             url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
     targets: [
+        // The root's modules (symlinks to ../Sources/…), as the root declares them.
+        .target(
+            name: "LogitMath",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            swiftSettings: upcoming
+        ),
+        .target(name: "JSONCodec", swiftSettings: upcoming),
+        .target(
+            name: "HTTPServer",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: upcoming
+        ),
+        // The benchmarks.
         .executableTarget(
             name: "LogitMathBenchmarks",
-            dependencies: [
-                .product(name: "LogitMath", package: "logitd"),
-                .product(name: "Benchmark", package: "package-benchmark"),
-            ],
+            dependencies: ["LogitMath", benchmark],
             path: "Benchmarks/LogitMathBenchmarks",
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]
+            plugins: [benchmarkPlugin]
         ),
         .executableTarget(
-            name: "logitmath-dump",
-            dependencies: [.product(name: "LogitMath", package: "logitd")]
+            name: "JSONCodecBenchmarks",
+            dependencies: ["JSONCodec", benchmark],
+            path: "Benchmarks/JSONCodecBenchmarks",
+            plugins: [benchmarkPlugin]
         ),
+        .executableTarget(
+            name: "RequestParserBenchmarks",
+            dependencies: ["HTTPServer", benchmark],
+            path: "Benchmarks/RequestParserBenchmarks",
+            plugins: [benchmarkPlugin]
+        ),
+        .executableTarget(name: "logitmath-dump", dependencies: ["LogitMath"]),
     ]
 )
