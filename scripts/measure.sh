@@ -51,7 +51,8 @@ if ((BUILD)); then
     echo "measure.sh: swift build ${build_args[*]}" >&2
     swift build "${build_args[@]}" >&2
 fi
-[[ -n $bin ]] || bin="$(swift build "${build_args[@]}" --show-bin-path)/logitd"
+own_binary=0
+[[ -n $bin ]] || { bin="$(swift build "${build_args[@]}" --show-bin-path)/logitd" && own_binary=1; }
 [[ -x $bin ]] || { echo "measure.sh: no binary at $bin (run without --no-build)" >&2; exit 1; }
 
 work=$(mktemp -d)
@@ -119,7 +120,7 @@ tag="localhost/check/${key,,}:latest"
 podman_store=(podman --root "$CHECK_CACHE/containers-overlay" --runroot "$CHECK_CACHE/containers-run-overlay"
     --storage-driver overlay)
 image_size="" image_layers=""
-if command -v podman > /dev/null && [[ -d $CHECK_CACHE/containers-overlay ]] &&
+if ((own_binary)) && command -v podman > /dev/null && [[ -d $CHECK_CACHE/containers-overlay ]] &&
     image_size=$("${podman_store[@]}" image inspect --format '{{.Size}}' "$tag" 2> /dev/null); then
     image_layers=$("${podman_store[@]}" history --format '{{.Size}}\t{{.CreatedBy}}' "$tag" 2> /dev/null |
         awk -F'\t' '$1 !~ /^0 *B$/ { sub(/^\/bin\/sh -c #\(nop\) /, "", $2); printf "  %-10s %.70s\n", $1, $2 }')
@@ -234,9 +235,15 @@ run() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$work/run.txt"; }
 # ---------------------------------------------------------------- the table
 echo "logitd measurements: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD 2> /dev/null || echo '?')," \
     "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "build: swift build ${build_args[*]} ($(swift --version 2> /dev/null | head -1 | sed 's/ (.*//'))"
-echo
-row "binary, as the Dockerfile builds it" "$(mb "$size")"
+if ((own_binary)); then
+    echo "binary: swift build ${build_args[*]} ($(swift --version 2> /dev/null | head -1 | sed 's/ (.*//'))"
+    echo
+    row "binary, as the Dockerfile builds it" "$(mb "$size")"
+else
+    echo "binary: $bin (given with --binary)"
+    echo
+    row "binary" "$(mb "$size")"
+fi
 row "binary after strip (all symbols)" "$(mb "$stripped")"
 row "NEEDED" "$needed"
 row "newest glibc symbol version" "$glibc"
@@ -245,8 +252,15 @@ for m in Foundation FoundationInternationalization FoundationNetworking Foundati
     row "nm: module $m" "$(module_syms "swift:$m") symbols, $(mb "$(module_bytes "swift:$m")")"
 done
 row "nm: ICU (C API, C++, icudt data)" "$(module_syms ICU) symbols, $(mb "$(module_bytes ICU)")"
+linked=""
+for m in swift:Foundation swift:FoundationInternationalization swift:FoundationNetworking swift:FoundationXML ICU; do
+    (($(module_syms "$m") == 0)) || linked+="${m#swift:} "
+done
+row "=> Foundation or ICU linked" "${linked:-no (FoundationEssentials only)}"
 if [[ -n $image_size ]]; then
     row "image $tag" "$(mb "$image_size")"
+elif ((own_binary == 0)); then
+    :
 else
     row "image" "not found: run ../shared/tools/container/check.sh --image --keep ."
 fi
