@@ -10,9 +10,9 @@
 #   2. the image size, if ../shared/tools/container/check.sh --image --keep left the image in its
 #      store (the tag is the one check.sh gives it);
 #   3. idle RSS: VmRSS from /proc/PID/status after start-up and one GET /healthz, median of
-#      RSS_STARTS starts;
+#      --rss-starts N starts (5);
 #   4. start-up time: from just before the process is spawned to the first 200 from /healthz,
-#      polled with a socket connect + GET and ~1 ms sleeps, median of STARTS starts. Beside each
+#      polled with a socket connect + GET and ~1 ms sleeps, median of --starts N starts (10). Beside each
 #      wall-clock time, the on-CPU time of all the server's threads until then and their time
 #      waiting for a CPU (/proc/PID/task/*/schedstat): the wall clock is only as good as the
 #      machine is idle, the on-CPU time is what start-up itself costs.
@@ -129,10 +129,18 @@ fi
 # ---------------------------------------------------------------- 3, 4. the running server
 : > "$work/run.txt"
 ((RUN == 0)) || python3 - "$bin" "$RSS_STARTS" "$STARTS" > "$work/run.txt" << 'EOF'
-import os, signal, socket, statistics, subprocess, sys, time
+import atexit, os, signal, socket, statistics, subprocess, sys, time
 
 binary, rss_starts, starts = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+started = []  # every server this script spawned: none may outlive it, even when a check fails
+atexit.register(lambda: [p.kill() for p in started if p.poll() is None])
+
+
+def spawn(args, **kwargs):
+    proc = subprocess.Popen([binary] + args, stderr=subprocess.DEVNULL, **kwargs)
+    started.append(proc)
+    return proc
 
 
 def healthz(port):
@@ -183,8 +191,7 @@ def free_port():
 
 rss = []
 for _ in range(rss_starts):
-    proc = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", "0"],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = spawn(["--host", "127.0.0.1", "--port", "0"], stdout=subprocess.PIPE)
     line = proc.stdout.readline().decode()  # "listening on HOST:PORT", once it accepts
     if not line.startswith("listening on "):
         sys.exit(f"unexpected first line from logitd: {line!r}")
@@ -199,8 +206,7 @@ times, cpu = [], []
 for _ in range(starts):
     port = free_port()  # a fixed port to poll before the server can say which one it took
     t0 = time.perf_counter()
-    proc = subprocess.Popen([binary, "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = spawn(["--host", "127.0.0.1", "--port", str(port)], stdout=subprocess.DEVNULL)
     while True:
         try:
             code = healthz(port)
