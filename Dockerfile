@@ -4,9 +4,10 @@
 #   docker run --rm -p 8080:8080 logitd
 #
 # The build stage and the runtime share a Debian release (bookworm), so the binary never asks
-# for a newer glibc than the runtime has. `--static-swift-stdlib` links the Swift runtime and
-# FoundationEssentials into the binary: at run time it needs only libc6, libstdc++6 and
-# libgcc-s1, which bookworm-slim already carries, so the runtime stage installs nothing.
+# for a newer glibc than the runtime has. `--static-swift-stdlib` links the Swift runtime into
+# the binary (logitd imports no Foundation; FoundationEssentials comes in through two of its
+# dependencies, and no ICU): at run time it needs only libc6, libstdc++6 and libgcc-s1, which
+# bookworm-slim already carries, so the runtime stage installs nothing.
 
 FROM swift:6.3.1-bookworm AS build
 WORKDIR /build
