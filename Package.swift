@@ -72,11 +72,15 @@ let package = Package(
         ),
         .testTarget(
             name: "LogitMathTests",
-            dependencies: ["LogitMath", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: [
+                "LogitMath", "TestSupport", .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec"], swiftSettings: upcoming),
+        .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
+        // What several test targets share: a seeded generator and an independent JSON reader.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
         // Test clients for a live server: libcurl for real-client behaviour, raw sockets for the rest.
         .target(
             name: "HTTPTestSupport",
@@ -85,14 +89,15 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
-            name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport"], swiftSettings: upcoming),
+            name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "TestSupport"],
+            swiftSettings: upcoming),
         .testTarget(
-            name: "LogitServiceTests", dependencies: ["LogitService", "HTTPServer", "JSONCodec"],
+            name: "LogitServiceTests", dependencies: ["LogitService", "HTTPServer", "JSONCodec", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath",
+                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "TestSupport",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 
 @testable import HTTPServer
@@ -57,18 +58,6 @@ func parse(_ chunks: [ArraySlice<UInt8>], limits: ParserLimits = ParserLimits())
 func padded(_ bytes: ArraySlice<UInt8>) -> ArraySlice<UInt8> {
     let storage = Array("BEFORE".utf8) + bytes + Array("AFTER".utf8)
     return storage[6..<(6 + bytes.count)]
-}
-
-/// A small deterministic generator (SplitMix64), so random splits are reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// Every way the verifier splits `bytes`: whole, at each offset, byte by byte (padded), and in

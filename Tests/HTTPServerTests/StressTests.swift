@@ -3,6 +3,7 @@ import Foundation
 import HTTPServer
 import HTTPTestSupport
 import Synchronization
+import TestSupport
 import Testing
 
 #if canImport(Glibc)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTestSupport
 import OpenAPIKit
+import TestSupport
 import Testing
 import Yams
 

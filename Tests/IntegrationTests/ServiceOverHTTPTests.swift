@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import HTTPTestSupport
 import LogitMath
+import TestSupport
 import Testing
 
 /// Every endpoint and every error row of API.md, through libcurl against the real server.

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTestSupport
+import TestSupport
 import Testing
 
 /// SIGTERM as an orchestrator sends it, against the real executable (API.md "Running it").

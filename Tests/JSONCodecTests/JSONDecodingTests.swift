@@ -1,4 +1,5 @@
 import JSONCodec
+import TestSupport
 import Testing
 
 private func decode<T: Decodable>(_ type: T.Type, _ json: String) throws -> T {

@@ -1,4 +1,5 @@
 import JSONCodec
+import TestSupport
 import Testing
 
 private func text<T: Encodable>(_ value: T) throws -> String {

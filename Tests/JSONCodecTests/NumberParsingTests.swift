@@ -1,4 +1,5 @@
 import JSONCodec
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -177,18 +178,5 @@ private func expectBits(
         #expect(throws: JSONDecodingError(.numberOutOfRange(literal: "3.5e38"), path: "")) {
             try decodeJSON(Float.self, from: Array("3.5e38".utf8))
         }
-    }
-}
-
-/// A small deterministic generator (Steele, Lea and Flood's SplitMix64), so every run tests the same values.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// A reference value from the mpmath fixtures: the nearest Double `hi` and `frac = (exact − hi)/ulp(hi)`.
@@ -84,19 +85,6 @@ enum Fixture {
         return SoftmaxRow(
             name: "large", temperature: Double(head[3])!, x: randomLogits(seed: seed, count: n, scale: scale),
             p: body.map { Reference(hi: $0[0], frac: $0[1]) }, logP: body.map { Reference(hi: $0[2], frac: $0[3]) })
-    }
-}
-
-/// SplitMix64, bit for bit the generator in scripts/math/make_fixtures.py.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

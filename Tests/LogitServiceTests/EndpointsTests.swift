@@ -1,5 +1,6 @@
 import Foundation
 import LogitMath
+import TestSupport
 import Testing
 
 @testable import LogitService

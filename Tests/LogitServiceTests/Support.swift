@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Logging
 import LogitService
+import TestSupport
 import Testing
 
 /// In-process calls: a request value into the service's router, a response value out (no socket).
@@ -16,7 +17,7 @@ struct ServiceClient {
         /// The body parsed by Foundation's JSONDecoder (an independent parser that reads numbers
         /// exactly; JSONSerialization's NSNumbers are off by an ulp or two).
         var json: [String: Any] {
-            (try? JSONDecoder().decode(AnyJSON.self, from: Data(body)))?.value as? [String: Any] ?? [:]
+            AnyJSON.object(body)
         }
         var detail: String { json["detail"] as? String ?? "" }
         var contentType: String { headers["Content-Type"] ?? "" }
@@ -36,40 +37,6 @@ struct ServiceClient {
             to: Request(method: method, target: path, headers: headers, body: Array(body.utf8)))
         return Answer(status: response.status.code, headers: response.headers, body: response.body)
     }
-}
-
-/// Any JSON value as Swift values: integers as Int, other numbers as Double, null as NSNull.
-struct AnyJSON: Decodable {
-    var value: Any
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() {
-            value = NSNull()
-        } else if let b = try? c.decode(Bool.self) {
-            value = b
-        } else if let i = try? c.decode(Int.self) {
-            value = i
-        } else if let d = try? c.decode(Double.self) {
-            value = d
-        } else if let s = try? c.decode(String.self) {
-            value = s
-        } else if let a = try? c.decode([AnyJSON].self) {
-            value = a.map(\.value)
-        } else {
-            value = try c.decode([String: AnyJSON].self).mapValues(\.value)
-        }
-    }
-}
-
-/// A number of the answer as a Double.
-func number(_ value: Any?) -> Double? {
-    (value as? Double) ?? (value as? Int).map(Double.init)
-}
-
-/// A JSON array of numbers as Doubles (NaN marks an element that is not a number).
-func doubles(_ value: Any?) -> [Double] {
-    (value as? [Any] ?? []).map { number($0) ?? .nan }
 }
 
 func rows(_ value: Any?) -> [[Double]] {

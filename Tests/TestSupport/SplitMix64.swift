@@ -1,0 +1,17 @@
+/// A small deterministic generator (Steele, Lea and Flood's SplitMix64), so every run tests the
+/// same values. Bit for bit the generator in scripts/math/make_fixtures.py, which regenerates the
+/// 100 000-logit fixture row from the same seed.
+package struct SplitMix64: RandomNumberGenerator {
+    package var state: UInt64
+
+    package init(state: UInt64) { self.state = state }
+    package init(seed: UInt64) { state = seed }
+
+    package mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
