@@ -34,7 +34,7 @@ struct Logitd: ParsableCommand {
         let service = LogitService(logger: logger)
         // Signals first, and wait until Dispatch has registered them: a SIGTERM right after
         // start-up was otherwise lost or killed the process (STYLE.md, service-lifecycle).
-        let signals = Signals.install([SIGTERM, SIGINT]) { signal in
+        Signals.install([SIGTERM, SIGINT]) { signal in
             logger.info("received signal \(signal); shutting down (grace \(configuration.shutdownGrace))")
             Task {
                 let clean = await service.shutdown(grace: configuration.shutdownGrace)
@@ -55,7 +55,7 @@ struct Logitd: ParsableCommand {
         }
         print("listening on \(bound.host):\(bound.port)")
         fflush(nil)
-        withExtendedLifetime(signals) { dispatchMain() }
+        dispatchMain()
     }
 }
 
@@ -89,8 +89,12 @@ struct Healthcheck: ParsableCommand {
 
 /// Dispatch signal sources, registered before the server listens.
 enum Signals {
-    static func install(_ signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) -> [any DispatchSourceSignal]
-    {
+    /// The sources live as long as the process. A global keeps them reachable after
+    /// `dispatchMain()` ends the main thread (whose stack held them before), so LeakSanitizer
+    /// does not report them at exit.
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    static func install(_ signals: [Int32], handler: @escaping @Sendable (Int32) -> Void) {
         let queue = DispatchQueue(label: "logitd.signals")
         let registered = DispatchSemaphore(value: 0)
         let sources = signals.map { number in
@@ -102,7 +106,7 @@ enum Signals {
             return source
         }
         for _ in sources { registered.wait() }
-        return sources
+        Self.sources = sources
     }
 }
 
