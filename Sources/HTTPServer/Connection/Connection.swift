@@ -119,8 +119,11 @@ final class Connection: @unchecked Sendable {
 
     private func readable() {
         guard !isClosed else { return }
-        // A few reads per event at most: a client streaming fast must not keep this pool thread
-        // from the other connections (the source fires again while bytes remain).
+        // Read until EAGAIN, not just until a short read: Dispatch reports a descriptor's
+        // readiness once, so a reset (or FIN) that arrives together with the last bytes would
+        // otherwise go unseen until the request timeout. A few reads per event at most: a client
+        // streaming fast must not keep this pool thread from the other connections (the source
+        // fires again while bytes remain).
         for _ in 0..<Connection.readsPerEvent {
             let n = recv(fd, readBuffer.baseAddress, readBuffer.count, 0)
             if n > 0 {
@@ -129,7 +132,7 @@ final class Connection: @unchecked Sendable {
                     // closing connection alive by sending for ever.
                     discardedBytes += n
                     if discardedBytes > Connection.maxDiscardedBytes { closeNow() }
-                    if isClosed || n < readBuffer.count { return }
+                    if isClosed { return }
                     continue
                 }
                 let now = ContinuousClock.now
@@ -137,7 +140,7 @@ final class Connection: @unchecked Sendable {
                 parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[..<n]))
                 apply(machine.bytesReceived(now: now))
                 process()
-                if isClosed || readSuspended || closeAfterFlush || n < readBuffer.count { return }
+                if isClosed || readSuspended || closeAfterFlush { return }
             } else if n == 0 {
                 if lingering {
                     closeNow()

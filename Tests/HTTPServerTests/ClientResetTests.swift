@@ -1,0 +1,34 @@
+import HTTPServer
+import HTTPTestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A client that resets its connection (RST) right after sending part of a request: the server
+/// must notice the reset and close at once, not hold the descriptor until the request timeout —
+/// or a burst of such clients fills the connection limit and every other client gets 503.
+@Suite(.serialized, .timeLimit(.minutes(2)))
+struct ClientResetTests {
+    @Test func connectionsResetMidBodyAreClosedAtOnce() async throws {
+        let configuration = fastConfiguration(requestTimeout: .seconds(60), idleTimeout: .seconds(60))
+        try await withRunningServer(configuration: configuration, handler: echo) { server, port in
+            for _ in 0..<500 {
+                let client = try RawClient(port: port)
+                _ = client.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nhalf of the body")
+                // SO_LINGER with a zero timeout: close() sends RST instead of FIN.
+                var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                setsockopt(client.fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+                withExtendedLifetime(client) {}  // deinit closes: the RST goes out now
+            }
+            // The request timeout is a minute away: only noticing the resets closes these.
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(10))
+            while server.openConnections > 0 && clock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            #expect(server.openConnections == 0, "\(server.openConnections) reset connections still open")
+        }
+    }
+}
