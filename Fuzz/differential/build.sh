@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Builds parsedump with plain swiftc: the HTTP message types, the request parser and
+# parsedump.swift compiled as one module (no SwiftPM, no swift-log: Parsing/ and Messages/ need
+# neither). The sources come from this checkout, or from LOGITD_SRC (another checkout's root).
+# Prints the binary's path.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+src="${LOGITD_SRC:-$(cd "$here/../.." && pwd)}"
+out="$here/.build"
+mkdir -p "$out"
+shopt -s nullglob
+parsing=("$src"/Sources/HTTPServer/Parsing/*.swift)
+messages=("$src"/Sources/HTTPServer/Messages/*.swift)
+if ((${#parsing[@]} == 0)); then
+    echo "build.sh: no parser sources in $src/Sources/HTTPServer/Parsing" >&2
+    exit 1
+fi
+swiftc -O -parse-as-library -package-name logitd -module-name parsedump \
+    "${messages[@]}" "${parsing[@]}" "$here/parsedump.swift" -o "$out/parsedump" >&2
+echo "$out/parsedump"
