@@ -15,6 +15,9 @@ if ((${#parsing[@]} == 0)); then
     echo "build.sh: no parser sources in $src/Sources/HTTPServer/Parsing" >&2
     exit 1
 fi
-swiftc -O -parse-as-library -package-name logitd -module-name parsedump \
-    "${messages[@]}" "${parsing[@]}" "$here/parsedump.swift" -o "$out/parsedump" >&2
+# Compile a snapshot, so that an editor saving a file mid-build cannot fail it.
+rm -rf "$out/src"
+mkdir -p "$out/src"
+cp "${messages[@]}" "${parsing[@]}" "$here/parsedump.swift" "$out/src/"
+swiftc -O -parse-as-library -package-name logitd -module-name parsedump "$out"/src/*.swift -o "$out/parsedump" >&2
 echo "$out/parsedump"

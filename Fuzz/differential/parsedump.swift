@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// parsedump: runs logitd's `RequestParser` over a file of inputs and prints what it made of each,
 /// one JSON line per input, for `compare.py` to hold against an independent parser.
 ///
@@ -18,12 +24,6 @@
 /// With `--check-splits`, each input is also fed one byte at a time and in seeded random pieces;
 /// an outcome that depends on how the bytes were split is a parser bug by itself, reported as
 /// `"split_mismatch": "bytewise"` (or `"random"`) on that input's line.
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 @main
 struct ParseDump {
     static func main() {
@@ -192,7 +192,9 @@ enum Base64 {
         out.reserveCapacity(values.count * 3 / 4)
         var i = 0
         while i + 4 <= values.count {
-            let n = UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12 | UInt32(values[i + 2]) << 6 | UInt32(values[i + 3])
+            let n =
+                UInt32(values[i]) << 18 | UInt32(values[i + 1]) << 12 | UInt32(values[i + 2]) << 6
+                | UInt32(values[i + 3])
             out += [UInt8(n >> 16), UInt8((n >> 8) & 0xFF), UInt8(n & 0xFF)]
             i += 4
         }
