@@ -28,6 +28,7 @@ import sys
 # section says what the fix is (printed loudly, but not a --strict failure: it is on record).
 KNOWN = [
     ("*", r"\[chunk-ext outside the RFC 9112 grammar\]$", "bug-chunk-ext", "bug"),
+    ("*", r"^ours rejects \(invalidHost\); ref (accepts|waits)$", "invalid-host", "justified"),
     # h11
     ("h11", r"^ours (accepts|waits); ref rejects: no request line received$", "leading-empty-lines", "justified"),
     ("h11", r"^ours rejects \(bareLineFeed\); ref (accepts|waits)$", "bare-lf", "justified"),
@@ -52,7 +53,7 @@ KNOWN = [
     ("llhttp", r"^ours (accepts|waits); ref rejects: HPE_INVALID_METHOD", "extension-methods", "justified"),
     ("llhttp", r"^ours (accepts|waits); ref rejects: (HPE_INVALID_CHUNK_SIZE|HPE_STRICT).* \[chunk-ext within", "chunk-ext-bws", "justified"),
     ("llhttp", r"^ours rejects \(multipleHosts\); ref (accepts|waits)$", "multiple-host", "justified"),
-    ("llhttp", r"^ours (accepts|waits); ref rejects: HPE_INVALID_(CONTENT_LENGTH|TRANSFER_ENCODING)", "trailing-ows", "justified"),
+    ("llhttp", r"^ours (accepts|waits); ref rejects: (HPE_INVALID_CONTENT_LENGTH: Invalid character|HPE_INVALID_TRANSFER_ENCODING: Request has invalid)", "trailing-ows", "justified"),
     ("llhttp", r"^both parse request \d+; keep_alive differs$", "connection-options", "justified"),
     ("llhttp", r"^ours rejects \(transferEncodingInHTTPN\); ref (accepts|waits)$", "te-http10", "justified"),
     ("llhttp", r"^ours rejects \((headersTooLarge|bodyTooLarge)\); ref (accepts|waits)$", "limits", "justified"),
