@@ -18,4 +18,4 @@ elif [[ ! -x "$binary" ]]; then
     echo "smoke.sh: $binary is not an executable (build it first)" >&2
     exit 2
 fi
-exec python3 "$here/soak.py" --binary "$binary" --duration "${SOAK_SECONDS:-5}" --warmup 1 --sample 1 --workers 4
+exec python3 "$here/soak.py" --binary "$binary" --duration "${SOAK_SECONDS:-5}" --warmup 1 --sample 1 --workers 4 --slow-clients 1

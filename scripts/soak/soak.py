@@ -14,7 +14,8 @@ duration is over. Each worker loops over scenarios, picked at random (seeded):
   (422), an unknown path (404), a wrong method (405), a CSV body (415);
 - protocol errors, answered and then closed by the server: a bare LF (400), a declared body over
   the limit with Expect: 100-continue (413);
-- slow clients that trickle a request a few bytes at a time (well inside the request timeout);
+- slow clients that trickle a request a few bytes at a time (well inside the request timeout),
+  on workers of their own (--slow-clients), beside the others;
 - clients that disconnect mid-head, mid-body, or before reading the response;
 - pipelined bursts: 10 requests in one write, the responses checked in order;
 - HTTP/1.0 without keep-alive (the server must close) and with it (the connection must stay);
@@ -59,6 +60,7 @@ class Stats:
         self.kinds: dict[str, int] = {}
         self.examples: dict[str, list[str]] = {}
         self.scenarios: dict[str, int] = {}
+        self.slowest: dict[str, float] = {}  # scenario → its longest run, in seconds
 
     def error(self, kind: str, detail: str) -> None:
         self.errors += 1
@@ -425,22 +427,27 @@ class Load:
         ("http10", 8),
         ("disconnect", 10),
         ("protocol_error", 5),
-        ("slow_client", 4),
     ]
 
-    async def worker(self, index: int, deadline: float) -> None:
+    async def worker(self, index: int, deadline: float, scenarios=None) -> None:
+        """Runs scenarios back to back until the deadline. Slow clients get workers of their own
+        (`scenarios=[("slow_client", 1)]`): a trickle takes seconds, and it would otherwise eat
+        the time of the workers that measure throughput."""
         r = random.Random(self.seed * 7919 + index)
-        names = [n for n, _ in self.SCENARIOS]
-        weights = [w for _, w in self.SCENARIOS]
+        names = [n for n, _ in scenarios or self.SCENARIOS]
+        weights = [w for _, w in scenarios or self.SCENARIOS]
         while time.monotonic() < deadline and not self.stopping:
             name = r.choices(names, weights)[0]
             self.stats.scenarios[name] = self.stats.scenarios.get(name, 0) + 1
+            began = time.monotonic()
             try:
                 await getattr(self, name)(r)
             except Unexpected as e:
                 self.stats.error(e.kind, f"[{name}] {e.detail}")
             except (ConnectionError, OSError) as e:
                 self.stats.error(f"connection error: {type(e).__name__}", f"[{name}] {e}")
+            took = time.monotonic() - began
+            self.stats.slowest[name] = max(self.stats.slowest.get(name, 0.0), took)
 
 
 # ---- the server process ----------------------------------------------------------------------
@@ -489,7 +496,8 @@ async def run(args) -> int:
     proc, host, port = start_server(args.binary, args.server_arg, log)
     if host in ("0.0.0.0", "::", ""):
         host = "127.0.0.1"
-    print(f"soak: server pid {proc.pid} on {host}:{port}; {args.workers} workers for {args.duration} s "
+    print(f"soak: server pid {proc.pid} on {host}:{port}; {args.workers} workers and {args.slow_clients} slow "
+          f"clients for {args.duration} s "
           f"(warm-up {args.warmup} s, sample every {args.sample} s); server stderr: {log.name}", flush=True)
     # One request first, so that whatever the server creates lazily on its first connection
     # (an event queue, a thread pool) counts as idle, not as a leak.
@@ -507,6 +515,10 @@ async def run(args) -> int:
     start = time.monotonic()
     deadline = start + args.duration
     workers = [asyncio.create_task(load.worker(i, deadline)) for i in range(args.workers)]
+    workers += [
+        asyncio.create_task(load.worker(args.workers + i, deadline, [("slow_client", 1)]))
+        for i in range(args.slow_clients)
+    ]
     samples = []  # (t, requests, rss, fds, errors)
     print(f"{'time s':>7} {'requests':>9} {'req/s':>7} {'RSS MiB':>8} {'fds':>5} {'errors':>6}", flush=True)
     last_t, last_n = 0.0, 0
@@ -573,6 +585,8 @@ async def run(args) -> int:
     elapsed = time.monotonic() - start
     print(f"soak: {stats.requests} requests in {elapsed:.0f} s ({stats.requests / max(1e-9, elapsed):.0f}/s); "
           f"scenarios: {', '.join(f'{k} {v}' for k, v in sorted(stats.scenarios.items()))}", flush=True)
+    print("soak: longest run of each scenario: "
+          + ", ".join(f"{k} {v:.2f} s" for k, v in sorted(stats.slowest.items())), flush=True)
     for kind, count in sorted(stats.kinds.items(), key=lambda kv: -kv[1]):
         print(f"  error {count} × {kind}", flush=True)
         for ex in stats.examples[kind]:
@@ -596,11 +610,12 @@ def main() -> int:
     p.add_argument("--duration", type=float, required=True, help="seconds of load")
     p.add_argument("--warmup", type=float, default=None, help="seconds before growth is measured (default: 20%% of the duration)")
     p.add_argument("--sample", type=float, default=5.0, help="seconds between samples")
-    p.add_argument("--workers", type=int, default=8)
+    p.add_argument("--workers", type=int, default=8, help="workers running the fast scenarios")
+    p.add_argument("--slow-clients", type=int, default=2, help="workers that only trickle requests")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--rss-tolerance-pct", type=float, default=10.0)
     p.add_argument("--rss-tolerance-mib", type=float, default=8.0)
-    p.add_argument("--fd-margin", type=int, default=None, help="allowed fd growth during the load (default: workers + 4)")
+    p.add_argument("--fd-margin", type=int, default=None, help="allowed fd growth during the load (default: workers + slow clients + 4)")
     p.add_argument("--idle-fd-margin", type=int, default=2, help="allowed fds above idle once the load has stopped")
     p.add_argument("--shutdown-timeout", type=float, default=20.0, help="seconds to wait for exit after SIGTERM")
     p.add_argument("--server-arg", action="append", default=[], help="an extra argument for the server (repeatable)")
@@ -608,7 +623,7 @@ def main() -> int:
     if args.warmup is None:
         args.warmup = args.duration * 0.2
     if args.fd_margin is None:
-        args.fd_margin = args.workers + 4
+        args.fd_margin = args.workers + args.slow_clients + 4
     if not sys.platform.startswith("linux"):
         print("soak: needs /proc (Linux)", file=sys.stderr)
         return 2
