@@ -22,13 +22,24 @@ echo "run.sh: building parsedump" >&2
 parsedump="$("$here/build.sh")"
 
 refs=()
+h11_python=()
 if [[ "${NO_H11:-0}" != 1 ]]; then
-    if ! "$here/.venv/bin/python" -c 'import h11' 2> /dev/null; then
-        echo "run.sh: installing h11 into $here/.venv" >&2
-        python3 -m venv "$here/.venv"
-        "$here/.venv/bin/pip" install --quiet 'h11==0.16.0'
+    # h11 from a venv here; where python3 has no venv module, pip --target into .pydeps instead.
+    if "$here/.venv/bin/python" -c 'import h11' 2> /dev/null; then
+        h11_python=("$here/.venv/bin/python")
+    elif PYTHONPATH="$here/.pydeps" python3 -c 'import h11' 2> /dev/null; then
+        h11_python=(env "PYTHONPATH=$here/.pydeps" python3)
+    else
+        echo "run.sh: installing h11 0.16.0 (PyPI) into $here/.venv" >&2
+        if python3 -m venv "$here/.venv" && "$here/.venv/bin/pip" install --quiet 'h11==0.16.0'; then
+            h11_python=("$here/.venv/bin/python")
+        elif python3 -m pip install --quiet --target "$here/.pydeps" 'h11==0.16.0'; then
+            h11_python=(env "PYTHONPATH=$here/.pydeps" python3)
+        else
+            echo "run.sh: could not install h11; skipping that reference" >&2
+        fi
     fi
-    refs+=(h11)
+    ((${#h11_python[@]})) && refs+=(h11)
 fi
 if [[ "${NO_LLHTTP:-0}" != 1 ]]; then
     if command -v node > /dev/null; then
@@ -53,7 +64,7 @@ pids+=($!)
 compare_args=()
 for ref in "${refs[@]}"; do
     case "$ref" in
-        h11) "$here/.venv/bin/python" "$here/ref_h11.py" < "$work/inputs.b64" > "$work/h11.jsonl" & ;;
+        h11) "${h11_python[@]}" "$here/ref_h11.py" < "$work/inputs.b64" > "$work/h11.jsonl" & ;;
         llhttp) node "$here/ref_llhttp.js" < "$work/inputs.b64" > "$work/llhttp.jsonl" & ;;
     esac
     pids+=($!)
