@@ -17,6 +17,7 @@ count="${1:-100000}"
 seed="${2:-1}"
 work="$here/work"
 mkdir -p "$work"
+rm -f "$work"/*.jsonl "$work"/report.txt
 
 echo "run.sh: building parsedump" >&2
 parsedump="$("$here/build.sh")"
