@@ -514,7 +514,8 @@ async def run(args) -> int:
     load = Load(host, port, args.seed, stats)
     start = time.monotonic()
     deadline = start + args.duration
-    workers = [asyncio.create_task(load.worker(i, deadline)) for i in range(args.workers)]
+    mix = [(n, w) for n, w in Load.SCENARIOS if not args.only or n in args.only]
+    workers = [asyncio.create_task(load.worker(i, deadline, mix)) for i in range(args.workers)]
     workers += [
         asyncio.create_task(load.worker(args.workers + i, deadline, [("slow_client", 1)]))
         for i in range(args.slow_clients)
@@ -613,6 +614,9 @@ def main() -> int:
     p.add_argument("--workers", type=int, default=8, help="workers running the fast scenarios")
     p.add_argument("--slow-clients", type=int, default=2, help="workers that only trickle requests")
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--only", type=lambda v: set(v.split(",")), default=None,
+                   help="comma-separated scenarios for the fast workers, to find which one grows memory "
+                        f"({', '.join(n for n, _ in Load.SCENARIOS)})")
     p.add_argument("--rss-tolerance-pct", type=float, default=10.0)
     p.add_argument("--rss-tolerance-mib", type=float, default=8.0)
     p.add_argument("--fd-margin", type=int, default=None, help="allowed fd growth during the load (default: workers + slow clients + 4)")
@@ -622,6 +626,8 @@ def main() -> int:
     args = p.parse_args()
     if args.warmup is None:
         args.warmup = args.duration * 0.2
+    if args.only and not args.only <= {n for n, _ in Load.SCENARIOS}:
+        p.error(f"--only: unknown scenario {sorted(args.only - {n for n, _ in Load.SCENARIOS})[0]}")
     if args.fd_margin is None:
         args.fd_margin = args.workers + args.slow_clients + 4
     if not sys.platform.startswith("linux"):
