@@ -61,6 +61,7 @@ class Stats:
         self.examples: dict[str, list[str]] = {}
         self.scenarios: dict[str, int] = {}
         self.slowest: dict[str, float] = {}  # scenario → its longest run, in seconds
+        self.latencies: list[float] = []  # seconds, one request at a time on keep-alive connections
 
     def error(self, kind: str, detail: str) -> None:
         self.errors += 1
@@ -263,9 +264,12 @@ class Load:
         self.open_connections -= 1
 
     async def exchange(self, reader, writer, method, path, body, expected, headers=None) -> dict:
+        """One request on a keep-alive connection; its latency (write to whole response) is kept."""
+        began = time.monotonic()
         writer.write(encode(method, path, body, headers))
         await writer.drain()
         status, h, b = await read_response(reader, method)
+        self.stats.latencies.append(time.monotonic() - began)
         check(status, h, b, expected, f"{method} {path}", self.stats)
         self.stats.requests += 1
         return h
@@ -586,6 +590,12 @@ async def run(args) -> int:
     elapsed = time.monotonic() - start
     print(f"soak: {stats.requests} requests in {elapsed:.0f} s ({stats.requests / max(1e-9, elapsed):.0f}/s); "
           f"scenarios: {', '.join(f'{k} {v}' for k, v in sorted(stats.scenarios.items()))}", flush=True)
+    if stats.latencies:
+        lat = sorted(stats.latencies)
+        pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))] * 1000  # noqa: E731
+        print(f"soak: latency of {len(lat)} one-at-a-time requests (client side, includes the client's own "
+              f"scheduling): p50 {pick(0.5):.1f} ms, p99 {pick(0.99):.1f} ms, p99.9 {pick(0.999):.1f} ms, "
+              f"max {lat[-1] * 1000:.0f} ms", flush=True)
     print("soak: longest run of each scenario: "
           + ", ".join(f"{k} {v:.2f} s" for k, v in sorted(stats.slowest.items())), flush=True)
     for kind, count in sorted(stats.kinds.items(), key=lambda kv: -kv[1]):
