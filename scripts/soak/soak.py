@@ -545,13 +545,19 @@ async def run(args) -> int:
 
     if proc.poll() is None:
         # Every client connection is closed now: the server's fds must come back to idle.
-        settle = time.monotonic() + 10
+        stopped = time.monotonic()
+        settle = stopped + 10
         while True:
             rss, fds = proc_status(proc.pid)
             if fds <= idle_fds + args.idle_fd_margin or time.monotonic() > settle:
                 break
             await asyncio.sleep(0.2)
-        print(f"soak: after the load: RSS {rss:.1f} MiB, {fds} fds (idle was {idle_fds})", flush=True)
+        took = time.monotonic() - stopped
+        print(f"soak: after the load: RSS {rss:.1f} MiB, {fds} fds (idle was {idle_fds}), "
+              f"{took:.1f} s after the last client went", flush=True)
+        if took > 2:
+            print("soak: note: the server took more than 2 s to close connections its clients had closed "
+                  "or reset (see reset_probe.py)", flush=True)
         if fds > idle_fds + args.idle_fd_margin:
             failures.append(f"{fds} fds open 10 s after the load stopped, {idle_fds} when idle: a descriptor leak")
 
