@@ -27,7 +27,10 @@ import sys
 # "justified": ours follows the RFC sentence quoted in that section; "bug": ours is wrong and the
 # section says what the fix is (printed loudly, but not a --strict failure: it is on record).
 KNOWN = [
-    ("*", r"\[chunk-ext outside the RFC 9112 grammar\]$", "bug-chunk-ext", "bug"),
+    ("*", r"\[chunk-ext outside the RFC 9112 grammar\]$", "chunk-ext", "justified"),
+    # Since the chunk-ext fix, ours refuses `5;a=` (an empty value) that llhttp takes; a chunk size
+    # line ours refuses for its digits alone would be refused by llhttp too.
+    ("llhttp", r"^ours rejects \(invalidChunkSize\); ref accepts$", "chunk-ext", "justified"),
     ("*", r"^ours rejects \(invalidHost\); ref (accepts|waits)$", "invalid-host", "justified"),
     # h11
     ("h11", r"^ours (accepts|waits); ref rejects: no request line received$", "leading-empty-lines", "justified"),

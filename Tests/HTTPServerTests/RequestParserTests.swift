@@ -26,6 +26,11 @@ let validCases: [ParserCase] = [
             + "5;name=value\r\nhello\r\n1 ; q=\"a;b\\\"c\"\r\n,\r\nA\r\n0123456789\r\n0\r\nX-Trailer: 1\r\nY: 2\r\n\r\n",
         head(.post, "/", ["Host": "h", "Transfer-Encoding": "chunked"], body: .chunked), body: "hello,0123456789"),
     accepts(
+        "chunk extensions with BWS, several names, a name alone and a quoted value with a quoted-pair",
+        "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "2 ; a = b\t;c;d=\"x\\\"y;z\"\r\nhi\r\n0;last\r\n\r\n",
+        head(.post, "/", ["Host": "h", "Transfer-Encoding": "chunked"], body: .chunked), body: "hi"),
+    accepts(
         "chunked, case-insensitive coding, uppercase hex with leading zeros",
         "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: Chunked\r\n\r\n000B\r\nhello world\r\n00\r\n\r\n",
         head(.post, "/", ["Host": "h", "Transfer-Encoding": "Chunked"], body: .chunked), body: "hello world"),
@@ -236,6 +241,33 @@ let invalidChunkedCases: [ParserCase] = [
     refuses(
         "control character in a chunk extension", chunkedPrefix + "3;a=\u{1}\r\nabc\r\n", .invalidChunkSize,
         after: chunkedHead),
+    // chunk-ext = *( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] ), names and
+    // unquoted values tokens (RFC 9112 §7.1.1); found by the differential check against h11.
+    refuses("chunk extension with no name", chunkedPrefix + "5;\r\nhello\r\n", .invalidChunkSize, after: chunkedHead),
+    refuses(
+        "chunk extension BWS and no name", chunkedPrefix + "5 ;\r\nhello\r\n", .invalidChunkSize, after: chunkedHead),
+    refuses("two semicolons", chunkedPrefix + "5;;\r\nhello\r\n", .invalidChunkSize, after: chunkedHead),
+    refuses(
+        "chunk extension value with no name", chunkedPrefix + "5;=x\r\nhello\r\n", .invalidChunkSize, after: chunkedHead
+    ),
+    refuses(
+        "chunk extension with an empty value", chunkedPrefix + "5;a=\r\nhello\r\n", .invalidChunkSize,
+        after: chunkedHead),
+    refuses(
+        "chunk extension name with a space", chunkedPrefix + "5;a b\r\nhello\r\n", .invalidChunkSize, after: chunkedHead
+    ),
+    refuses(
+        "unquoted chunk extension value with a space", chunkedPrefix + "5;a=b c\r\nhello\r\n", .invalidChunkSize,
+        after: chunkedHead),
+    refuses(
+        "unterminated quoted chunk extension value", chunkedPrefix + "5;a=\"open\r\nhello\r\n", .invalidChunkSize,
+        after: chunkedHead),
+    refuses(
+        "trailing semicolon after a chunk extension", chunkedPrefix + "5;a=b;\r\nhello\r\n", .invalidChunkSize,
+        after: chunkedHead),
+    refuses(
+        "non-ASCII chunk extension name", chunkedPrefix + "5;\u{80}\r\nhello\r\n", .invalidChunkSize, after: chunkedHead
+    ),
     refuses(
         "bare CR in a chunk extension", chunkedPrefix + "3;a\rb\r\nabc\r\n", .bareCarriageReturn, after: chunkedHead),
     refuses(

@@ -383,16 +383,10 @@ package struct RequestParser: Sendable {
                 i += 1
             }
             guard i > line.lowerBound else { throw Self.lineError(bytes, line, otherwise: .invalidChunkSize) }
-            // chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ): skipped, but it may
-            // hold no control characters (so no bare CR).
-            if i < line.upperBound {
-                while i < line.upperBound && ByteClass.isOWS(bytes[i]) { i += 1 }
-                guard i < line.upperBound, bytes[i] == UInt8(ascii: ";") else {
-                    throw Self.lineError(bytes, line, otherwise: .invalidChunkSize)
-                }
-                for j in i..<line.upperBound where !ByteClass.isFieldValueByte(bytes[j]) {
-                    throw Self.lineError(bytes, line, otherwise: .invalidChunkSize)
-                }
+            // Chunk extensions are skipped, but only when they follow the grammar: a lenient
+            // reading here is where parsers behind one another can disagree about framing.
+            if i < line.upperBound && !Self.isChunkExtensionList(bytes, from: i, to: line.upperBound) {
+                throw Self.lineError(bytes, line, otherwise: .invalidChunkSize)
             }
             readIndex = lf + 1
             if size == 0 {
@@ -404,6 +398,53 @@ package struct RequestParser: Sendable {
             }
             return true
         }
+    }
+
+    /// Whether `bytes[start..<end]` is a list of chunk extensions (RFC 9112 §7.1.1):
+    /// `*( BWS ";" BWS chunk-ext-name [ BWS "=" BWS chunk-ext-val ] )`, where a name is a token and
+    /// a value a token or a quoted-string (RFC 9110 §5.6.4, whose quoted-pair may escape any
+    /// HTAB, SP, VCHAR or obs-text byte).
+    static func isChunkExtensionList(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        var i = start
+        func skipBWS() { while i < end && ByteClass.isOWS(bytes[i]) { i += 1 } }
+        func token() -> Bool {
+            let first = i
+            while i < end && ByteClass.isToken(bytes[i]) { i += 1 }
+            return i > first
+        }
+        func quotedString() -> Bool {
+            guard i < end, bytes[i] == UInt8(ascii: "\"") else { return false }
+            i += 1
+            while i < end {
+                let b = bytes[i]
+                if b == UInt8(ascii: "\"") {
+                    i += 1
+                    return true
+                }
+                if b == UInt8(ascii: "\\") {
+                    i += 1
+                    guard i < end, ByteClass.isFieldValueByte(bytes[i]) else { return false }
+                } else if !ByteClass.isFieldValueByte(b) {
+                    return false
+                }
+                i += 1
+            }
+            return false
+        }
+        while i < end {
+            skipBWS()
+            guard i < end, bytes[i] == UInt8(ascii: ";") else { return false }
+            i += 1
+            skipBWS()
+            guard token() else { return false }
+            skipBWS()
+            if i < end && bytes[i] == UInt8(ascii: "=") {
+                i += 1
+                skipBWS()
+                guard token() || quotedString() else { return false }
+            }
+        }
+        return true
     }
 
     /// `trailer-section = *( field-line CRLF ) CRLF`: validated like header fields, then dropped.
