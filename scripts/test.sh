@@ -30,3 +30,15 @@ rm -f /tmp/logitd-build.$$.log
 
 echo "test.sh: swift test" >&2
 swift test "$@"
+
+# Short smokes of the adversarial checks (the long runs are in Fuzz/README.md and scripts/soak/README.md).
+echo "test.sh: soak smoke (a few seconds of mixed load on the debug build)" >&2
+scripts/soak/smoke.sh "$(swift build --show-bin-path)/logitd"
+echo "test.sh: differential parser smoke (2000 seeded inputs against llhttp and h11)" >&2
+Fuzz/differential/smoke.sh
+if [[ -x Fuzz/smoke.sh ]]; then
+    echo "test.sh: fuzz smoke (each libFuzzer target for a few seconds)" >&2
+    Fuzz/smoke.sh
+fi
+echo "test.sh: deployment checks (kubernetes-validate, checkov, hadolint)" >&2
+scripts/check-deploy.sh

@@ -49,7 +49,11 @@ package final class LogitService: Sendable {
     package func shutdown(grace: Duration? = nil) async -> Bool {
         state.ready.store(false, ordering: .releasing)
         guard let server = state.server.withLock({ $0 }) else { return true }
-        return await server.shutdown(grace: grace)
+        let clean = await server.shutdown(grace: grace)
+        // The routes hold `state`, which held the server, which holds the routes: let go of the
+        // server once it has stopped, so the whole service can be freed.
+        state.server.withLock { if $0 === server { $0 = nil } }
+        return clean
     }
 
     package var isReady: Bool { state.ready.load(ordering: .acquiring) }
