@@ -1,35 +1,128 @@
 #!/usr/bin/env bash
 # Builds a libFuzzer target and runs it for a while, printing libFuzzer's statistics.
 #   Fuzz/run.sh TARGET SECONDS [extra libFuzzer flags...]
-# TARGET: parser (Fuzz/RequestParserFuzz.swift with the HTTPServer Messages and Parsing sources).
+#   Fuzz/run.sh --build TARGET...          (build only)
+# TARGET:
+#   parser    Fuzz/RequestParserFuzz.swift with the HTTPServer Messages and Parsing sources.
+#   json      Fuzz/JSONRoundTripFuzz.swift: JSONCodec against a reference validator, and round trips.
+#   sigmoid, softmax, linear, classify
+#             Fuzz/EndpointFuzz.swift + Fuzz/Entry/TARGET.swift: a request body through the router.
 # The corpus in Fuzz/corpus/TARGET is read and grown in a scratch copy (Fuzz/.work/TARGET), so the
 # committed seeds stay small; crashes land in Fuzz/.work/TARGET-artifacts/.
+#
+# How the endpoint targets are built (plain swiftc, no SwiftPM): swift-numerics' RealModule is taken
+# from the git mirror at the version Package.swift asks for (NUMERICS_GIT, NUMERICS_VERSION) and
+# compiled as a module; LogitMath, JSONCodec and HTTPServer's Messages and Routing each become a
+# static library with sanitizer coverage; the target is then LogitService's request-side sources
+# (not Service.swift or Metrics.swift, which need swift-log/metrics/prometheus) plus the fuzz files,
+# in one module named LogitService. Modules are rebuilt only when their sources change.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
+all_targets="parser json sigmoid softmax linear classify"
+
+work=$root/Fuzz/.work
+modules=$work/modules
+numerics=$work/swift-numerics
+NUMERICS_GIT=${NUMERICS_GIT:-/opt/swift-packages/apple/swift-numerics.git}
+NUMERICS_VERSION=${NUMERICS_VERSION:-1.1.1}
+upcoming=(-enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
+    -enable-upcoming-feature InternalImportsByDefault)
+# -parse-as-library: no top-level code; libFuzzer supplies main. -O with ASan keeps executions fast
+# and memory checked. One package name, so `package` declarations are visible across the modules.
+flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name logitd "${upcoming[@]}"
+    -I "$modules" -I "$numerics/Sources/_NumericsShims/include" -L "$modules" -use-ld=lld)
+
+# module NAME SOURCES...: a static library and its .swiftmodule, unless they are newer than the sources.
+module() {
+    local name=$1
+    shift
+    local lib=$modules/lib$name.a
+    if [[ -f $lib ]] && [[ -z $(find "$@" Fuzz/run.sh -newer "$lib" 2>/dev/null) ]]; then return; fi
+    local extra=("${flags[@]}")
+    # RealModule is not ours: no coverage for it (its edges would only dilute the fuzzer's).
+    [[ $name == RealModule ]] && extra=(-parse-as-library -O -I "$numerics/Sources/_NumericsShims/include")
+    local sources=()
+    for s in "$@"; do [[ $s == /* ]] && sources+=("$s") || sources+=("$root/$s"); done
+    # In the modules folder, where swiftc leaves the .swiftmodule beside the library.
+    (cd "$modules" && swiftc "${extra[@]}" -module-name "$name" -emit-module -emit-library -static \
+        "${sources[@]}" -o "lib$name.a")
+}
+
+numerics_sources() {
+    if [[ ! -f $numerics/.version ]] || [[ $(cat "$numerics/.version") != "$NUMERICS_VERSION" ]]; then
+        rm -rf "$numerics" && mkdir -p "$numerics"
+        git -C "$NUMERICS_GIT" archive "$NUMERICS_VERSION" Sources/_NumericsShims Sources/RealModule |
+            tar -x -C "$numerics"
+        echo "$NUMERICS_VERSION" >"$numerics/.version"
+    fi
+}
+
+# The modules the endpoint targets link against; JSONCodec alone for `json`. Independent ones are
+# built in parallel (two cores).
+build_modules() {
+    mkdir -p "$modules"
+    numerics_sources
+    local need_math=$1
+    module JSONCodec Sources/JSONCodec/*.swift &
+    local json_pid=$!
+    if [[ $need_math == yes ]]; then
+        module HTTPServer Sources/HTTPServer/Messages/*.swift Sources/HTTPServer/Routing/*.swift
+        module RealModule "$numerics"/Sources/RealModule/*.swift
+        module LogitMath Sources/LogitMath/*.swift
+    fi
+    wait "$json_pid"
+}
+
+service_sources=(ContentType Decoding Endpoints Logits Problem Requests Responses)
+
+build() {
+    local target=$1
+    local binary=$work/$target-fuzz
+    mkdir -p "$work"
+    case "$target" in
+    parser)
+        swiftc "${flags[@]}" -module-name parserFuzz \
+            Sources/HTTPServer/Messages/*.swift Sources/HTTPServer/Parsing/*.swift Fuzz/RequestParserFuzz.swift \
+            -o "$binary"
+        ;;
+    json)
+        build_modules no
+        swiftc "${flags[@]}" -module-name jsonFuzz Fuzz/JSONRoundTripFuzz.swift Fuzz/ReferenceJSON.swift \
+            -lJSONCodec -o "$binary"
+        ;;
+    sigmoid | softmax | linear | classify)
+        build_modules yes
+        swiftc "${flags[@]}" -module-name LogitService \
+            "${service_sources[@]/#/Sources/LogitService/}" Fuzz/EndpointFuzz.swift Fuzz/ReferenceJSON.swift \
+            "Fuzz/Entry/$target.swift" -lJSONCodec -lHTTPServer -lLogitMath -lRealModule -o "$binary"
+        ;;
+    *)
+        echo "unknown target: $target (known: $all_targets)" >&2
+        exit 2
+        ;;
+    esac
+}
+# The service sources are listed by name above; `.swift` is added here.
+service_sources=("${service_sources[@]/%/.swift}")
+
+if [[ ${1:-} == --build ]]; then
+    shift
+    for t in "$@"; do build "$t"; done
+    exit 0
+fi
+
 target=${1:?usage: Fuzz/run.sh TARGET SECONDS}
 seconds=${2:?usage: Fuzz/run.sh TARGET SECONDS}
 shift 2
+build "$target"
 
-case "$target" in
-parser)
-    sources=(Sources/HTTPServer/Messages/*.swift Sources/HTTPServer/Parsing/*.swift Fuzz/RequestParserFuzz.swift)
-    ;;
-*)
-    echo "unknown target: $target (known: parser)" >&2
-    exit 2
-    ;;
-esac
-
-work=Fuzz/.work
 mkdir -p "$work/$target" "$work/$target-artifacts"
-binary="$work/$target-fuzz"
-# -parse-as-library: no top-level code; libFuzzer supplies main. One module, so `package`
-# declarations need a package name. -O with ASan keeps executions fast and memory checked.
-swiftc -sanitize=fuzzer,address -parse-as-library -O -g \
-    -package-name logitd -module-name "${target}Fuzz" \
-    "${sources[@]}" -o "$binary"
-
-dict=(); [[ -f Fuzz/$target.dict ]] && dict=(-dict=Fuzz/$target.dict)
-"$binary" "$work/$target" Fuzz/corpus/"$target" "${dict[@]}" \
+dict=()
+[[ -f Fuzz/$target.dict ]] && dict=(-dict=Fuzz/$target.dict)
+# The endpoint targets and json share one dictionary of JSON tokens and field names.
+[[ -z ${dict[*]} && -f Fuzz/endpoints.dict && $target =~ ^(json|sigmoid|softmax|linear|classify)$ ]] &&
+    dict=(-dict=Fuzz/endpoints.dict)
+"$work/$target-fuzz" "$work/$target" Fuzz/corpus/"$target" "${dict[@]}" \
     -max_total_time="$seconds" -print_final_stats=1 -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$work/$target-artifacts/" "$@"
