@@ -1,9 +1,10 @@
 // The shared half of the endpoint fuzz targets (sigmoid, softmax, linear, classify). run.sh compiles
-// it into one module with the request-side LogitService sources (ContentType, Decoding, Endpoints,
-// Logits, Problem, Requests, Responses) and one entry file from Fuzz/Entry/, against JSONCodec,
-// LogitMath and HTTPServer's Messages and Routing built as modules of their own. Service.swift
-// (metrics, logging, the socket server) is left out, so `fuzzRouter` registers the four compute
-// routes as `LogitService.makeRouter` does, through a copy of its seven-line `compute`.
+// it into a module named LogitService with the request-side LogitService sources (ContentType,
+// Decoding, Endpoints, Logits, Problem, Requests, Responses) and ReferenceJSON.swift, against
+// JSONCodec, LogitMath and HTTPServer's Messages and Routing built as modules of their own; each
+// target is then one file of Fuzz/Entry/ that `@testable import`s it. Service.swift (metrics,
+// logging, the socket server) is left out, so `fuzzRouter` registers the four compute routes as
+// `LogitService.makeRouter` does, through a copy of its seven-line `compute`.
 //
 // Each input is a request body, posted as `application/json` to the endpoint through the real
 // `Router`. Invariants, each a crash (so libFuzzer keeps the input) when broken:

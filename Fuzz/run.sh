@@ -13,9 +13,11 @@
 # How the endpoint targets are built (plain swiftc, no SwiftPM): swift-numerics' RealModule is taken
 # from the git mirror at the version Package.swift asks for (NUMERICS_GIT, NUMERICS_VERSION) and
 # compiled as a module; LogitMath, JSONCodec and HTTPServer's Messages and Routing each become a
-# static library with sanitizer coverage; the target is then LogitService's request-side sources
-# (not Service.swift or Metrics.swift, which need swift-log/metrics/prometheus) plus the fuzz files,
-# in one module named LogitService. Modules are rebuilt only when their sources change.
+# static library with sanitizer coverage; so does LogitService's request side (not Service.swift or
+# Metrics.swift, which need swift-log/metrics/prometheus) with EndpointFuzz.swift and
+# ReferenceJSON.swift, built with -enable-testing; a target is then its Fuzz/Entry file, which
+# `@testable import`s it. Modules are rebuilt only when their sources or dependencies change.
+# If NUMERICS_GIT is missing, a SwiftPM checkout (.build*/checkouts/swift-numerics) is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -33,13 +35,20 @@ upcoming=(-enable-upcoming-feature ExistentialAny -enable-upcoming-feature Membe
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name logitd "${upcoming[@]}"
     -I "$modules" -I "$numerics/Sources/_NumericsShims/include" -L "$modules" -use-ld=lld)
 
-# module NAME SOURCES...: a static library and its .swiftmodule, unless they are newer than the sources.
+# module NAME "DEPENDENCIES" SOURCES... [-- FLAGS...]: a static library and its .swiftmodule, unless
+# they are newer than the sources, this script and the libraries of the dependencies.
 module() {
-    local name=$1
-    shift
+    local name=$1 deps=$2
+    shift 2
+    local inputs=() more=()
+    while (($#)) && [[ $1 != -- ]]; do inputs+=("$1") && shift; done
+    (($#)) && shift && more=("$@")
     local lib=$modules/lib$name.a
-    if [[ -f $lib ]] && [[ -z $(find "$@" Fuzz/run.sh -newer "$lib" 2>/dev/null) ]]; then return; fi
-    local extra=("${flags[@]}")
+    local checked=("${inputs[@]}" Fuzz/run.sh)
+    for d in $deps; do checked+=("$modules/lib$d.a"); done
+    if [[ -f $lib ]] && [[ -z $(find "${checked[@]}" -newer "$lib" 2>/dev/null) ]]; then return; fi
+    set -- "${inputs[@]}"
+    local extra=("${flags[@]}" "${more[@]}")
     # RealModule is not ours: no coverage for it (its edges would only dilute the fuzzer's).
     [[ $name == RealModule ]] && extra=(-parse-as-library -O -I "$numerics/Sources/_NumericsShims/include")
     local sources=()
@@ -52,29 +61,35 @@ module() {
 numerics_sources() {
     if [[ ! -f $numerics/.version ]] || [[ $(cat "$numerics/.version") != "$NUMERICS_VERSION" ]]; then
         rm -rf "$numerics" && mkdir -p "$numerics"
-        git -C "$NUMERICS_GIT" archive "$NUMERICS_VERSION" Sources/_NumericsShims Sources/RealModule |
+        local repo=$NUMERICS_GIT
+        [[ -d $repo ]] || repo=$(ls -d .build*/checkouts/swift-numerics 2>/dev/null | head -1)
+        git -C "${repo:?no swift-numerics: set NUMERICS_GIT}" archive "$NUMERICS_VERSION" \
+            Sources/_NumericsShims Sources/RealModule |
             tar -x -C "$numerics"
         echo "$NUMERICS_VERSION" >"$numerics/.version"
     fi
 }
 
-# The modules the endpoint targets link against; JSONCodec alone for `json`. Independent ones are
-# built in parallel (two cores).
+# The modules the endpoint targets link against; JSONCodec alone for `json`. JSONCodec is built
+# beside the chain HTTPServer, RealModule, LogitMath (two cores), then LogitService.
 build_modules() {
     mkdir -p "$modules"
     numerics_sources
-    local need_math=$1
-    module JSONCodec Sources/JSONCodec/*.swift &
+    module JSONCodec "" Sources/JSONCodec/*.swift &
     local json_pid=$!
-    if [[ $need_math == yes ]]; then
-        module HTTPServer Sources/HTTPServer/Messages/*.swift Sources/HTTPServer/Routing/*.swift
-        module RealModule "$numerics"/Sources/RealModule/*.swift
-        module LogitMath Sources/LogitMath/*.swift
+    if [[ $1 == json ]]; then
+        wait "$json_pid"
+        return
     fi
+    module HTTPServer "" Sources/HTTPServer/Messages/*.swift Sources/HTTPServer/Routing/*.swift
+    module RealModule "" "$numerics"/Sources/RealModule/*.swift
+    module LogitMath RealModule Sources/LogitMath/*.swift
     wait "$json_pid"
+    local service=(ContentType Decoding Endpoints Logits Problem Requests Responses)
+    service=("${service[@]/#/Sources/LogitService/}")
+    module LogitService "JSONCodec HTTPServer LogitMath" "${service[@]/%/.swift}" \
+        Fuzz/EndpointFuzz.swift Fuzz/ReferenceJSON.swift -- -enable-testing
 }
-
-service_sources=(ContentType Decoding Endpoints Logits Problem Requests Responses)
 
 build() {
     local target=$1
@@ -87,15 +102,14 @@ build() {
             -o "$binary"
         ;;
     json)
-        build_modules no
+        build_modules json
         swiftc "${flags[@]}" -module-name jsonFuzz Fuzz/JSONRoundTripFuzz.swift Fuzz/ReferenceJSON.swift \
             -lJSONCodec -o "$binary"
         ;;
     sigmoid | softmax | linear | classify)
-        build_modules yes
-        swiftc "${flags[@]}" -module-name LogitService \
-            "${service_sources[@]/#/Sources/LogitService/}" Fuzz/EndpointFuzz.swift Fuzz/ReferenceJSON.swift \
-            "Fuzz/Entry/$target.swift" -lJSONCodec -lHTTPServer -lLogitMath -lRealModule -o "$binary"
+        build_modules endpoints
+        swiftc "${flags[@]}" -module-name "${target}Fuzz" "Fuzz/Entry/$target.swift" \
+            -lLogitService -lJSONCodec -lHTTPServer -lLogitMath -lRealModule -o "$binary"
         ;;
     *)
         echo "unknown target: $target (known: $all_targets)" >&2
@@ -103,8 +117,6 @@ build() {
         ;;
     esac
 }
-# The service sources are listed by name above; `.swift` is added here.
-service_sources=("${service_sources[@]/%/.swift}")
 
 if [[ ${1:-} == --build ]]; then
     shift

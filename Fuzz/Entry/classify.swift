@@ -7,6 +7,8 @@
 // also checked against the row order (softmax) or libm's σ (sigmoid); scores from a linear layer
 // against the plain W·x + b (as in the linear target).
 
+@testable import LogitService
+
 struct TopOutput: Decodable, Equatable {
     var `class`: Int
     var label: String?

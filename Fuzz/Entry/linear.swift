@@ -4,6 +4,8 @@
 // exactly when an activation is asked for, with the logits' shape (sigmoid: in [0, 1]; softmax:
 // each row sums to 1 and follows the order of the logits).
 
+@testable import LogitService
+
 struct LinearOutput: Decodable {
     var logits: Logits
     var probabilities: Logits?

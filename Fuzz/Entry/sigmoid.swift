@@ -5,6 +5,8 @@
 
 import Glibc
 
+@testable import LogitService
+
 struct SigmoidOutput: Decodable {
     var probabilities: Logits
     var derivatives: Logits?

@@ -6,6 +6,8 @@
 
 import Glibc
 
+@testable import LogitService
+
 struct SoftmaxOutput: Decodable {
     var probabilities: Logits
     var logProbabilities: Logits?
