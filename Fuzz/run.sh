@@ -2,6 +2,8 @@
 # Builds a libFuzzer target and runs it for a while, printing libFuzzer's statistics.
 #   Fuzz/run.sh TARGET SECONDS [extra libFuzzer flags...]
 #   Fuzz/run.sh --build TARGET...          (build only)
+#   Fuzz/run.sh --no-build TARGET SECONDS  (run what was built)
+# FUZZ_SCRATCH names the scratch corpus folder (default Fuzz/.work/TARGET).
 # TARGET:
 #   parser    Fuzz/RequestParserFuzz.swift with the HTTPServer Messages and Parsing sources.
 #   json      Fuzz/JSONRoundTripFuzz.swift: JSONCodec against a reference validator, and round trips.
@@ -124,17 +126,23 @@ if [[ ${1:-} == --build ]]; then
     exit 0
 fi
 
+skip_build=no
+if [[ ${1:-} == --no-build ]]; then
+    skip_build=yes
+    shift
+fi
 target=${1:?usage: Fuzz/run.sh TARGET SECONDS}
 seconds=${2:?usage: Fuzz/run.sh TARGET SECONDS}
 shift 2
-build "$target"
+[[ $skip_build == yes ]] || build "$target"
 
-mkdir -p "$work/$target" "$work/$target-artifacts"
+scratch=${FUZZ_SCRATCH:-$work/$target}
+mkdir -p "$scratch" "$work/$target-artifacts"
 dict=()
 [[ -f Fuzz/$target.dict ]] && dict=(-dict=Fuzz/$target.dict)
 # The endpoint targets and json share one dictionary of JSON tokens and field names.
 [[ -z ${dict[*]} && -f Fuzz/endpoints.dict && $target =~ ^(json|sigmoid|softmax|linear|classify)$ ]] &&
     dict=(-dict=Fuzz/endpoints.dict)
-"$work/$target-fuzz" "$work/$target" Fuzz/corpus/"$target" "${dict[@]}" \
+"$work/$target-fuzz" "$scratch" Fuzz/corpus/"$target" "${dict[@]}" \
     -max_total_time="$seconds" -print_final_stats=1 -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
     -artifact_prefix="$work/$target-artifacts/" "$@"
