@@ -22,6 +22,8 @@
 # If NUMERICS_GIT is missing, a SwiftPM checkout (.build*/checkouts/swift-numerics) is used.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Swift's own crash backtracer fights ASan's signal handling; the fuzzer prints the stack itself.
+export SWIFT_BACKTRACE=enable=no
 root=$PWD
 all_targets="parser json sigmoid softmax linear classify"
 

@@ -42,6 +42,8 @@ seeds["softmax"] += [
     '{"logits": [[1, 2, 3], [1000, 1001, 1002]], "temperature": 1e-300, "log": true}',
     '{"logits": [1e-300, -1e-300], "temperature": 1e300}',
     '{"logits": [0, 0, 0, 0], "temperature": 2.5, "log": false}',
+    # x/T overflows, (x − max)/T does not: found by the fuzzer in the target's first reference.
+    '{"logits": [[1999999999999002]], "temperature": 1e-300, "log": true}',
 ]
 seeds["linear"] += [
     '{"weights": [[1, 2], [3, 4], [5, 6]], "bias": [0.5, -0.5, 1e-300], "input": [[1, -1], [0.5, 2]], "activation": "softmax"}',
