@@ -1,0 +1,182 @@
+// The shared half of the endpoint fuzz targets (sigmoid, softmax, linear, classify). run.sh compiles
+// it into a module named LogitService with the request-side LogitService sources (ContentType,
+// Decoding, Endpoints, Logits, Problem, Requests, Responses) and ReferenceJSON.swift, against
+// JSONCodec, LogitMath and HTTPServer's Messages and Routing built as modules of their own; each
+// target is then one file of Fuzz/Entry/ that `@testable import`s it. Service.swift (metrics,
+// logging, the socket server) is left out, so `fuzzRouter` registers the four compute routes as
+// `LogitService.makeRouter` does, through a copy of its seven-line `compute`.
+//
+// Each input is a request body, posted as `application/json` to the endpoint through the real
+// `Router`. Invariants, each a crash (so libFuzzer keeps the input) when broken:
+// 1. The answer is a 200 or a problem: 400 exactly when the body is not JSON (checked against a
+//    reference RFC 8259 validator, `ReferenceJSON`), else 422. Never 415 (the type is JSON), never
+//    500. A problem is `application/problem+json` whose type, title and status match and whose
+//    detail is not empty, and it is the very problem `decodeBody` gives when decoding fails there.
+// 2. A 200 is `application/json` that decodes back (with the JSONCodec decoder) into the
+//    endpoint's response shape: only finite numbers, the input's shape, probabilities in [0, 1],
+//    softmax rows summing to 1 within 1e-12, and values within a tolerance of a plain reference
+//    computed here (per endpoint, in the entry files).
+
+import Glibc
+import HTTPServer
+import JSONCodec
+
+// MARK: The route table, as LogitService.makeRouter builds it
+
+/// The compute routes, each through `compute` as in Service.swift.
+let fuzzRouter: Router = {
+    var router = Router()
+    router.add(.post, "/sigmoid", compute { (r: SigmoidRequest) in Endpoints.sigmoid(r) })
+    router.add(.post, "/softmax", compute { (r: SoftmaxRequest) throws(Problem) in try Endpoints.softmax(r) })
+    router.add(.post, "/linear", compute { (r: LinearRequest) throws(Problem) in try Endpoints.linear(r) })
+    router.add(.post, "/classify", compute { (r: ClassifyRequest) throws(Problem) in try Endpoints.classify(r) })
+    return router
+}()
+
+/// A copy of `LogitService.compute` (Service.swift), which cannot be compiled here without
+/// swift-log, swift-metrics and swift-prometheus. Keep the two alike.
+func compute<In: Decodable & SendableMetatype, Out: Encodable & SendableMetatype>(
+    _ body: @escaping @Sendable (In) throws(Problem) -> Out
+) -> Handler {
+    { request in
+        do throws(Problem) {
+            try ContentType.check(request)
+            let input = try decodeBody(In.self, from: request.body)
+            return json(try body(input))
+        } catch {
+            return error.response
+        }
+    }
+}
+
+/// A copy of `LogitService.json`: 200 with the value as JSON, a 500 when it cannot be written.
+func json(_ value: some Encodable) -> Response {
+    do {
+        return Response(status: .ok, contentType: "application/json", body: try encodeJSON(value))
+    } catch {
+        return Problem(.internalServerError, "the result could not be written as JSON: \(error)").response
+    }
+}
+
+// MARK: The common invariants
+
+/// Fails the run with `message`; the fuzzer saves the input that got here.
+func fail(_ message: String, body: [UInt8]) -> Never {
+    let text = String(decoding: body.prefix(400), as: UTF8.self)
+    fatalError("\(message)\n  request body: \(text)")
+}
+
+/// The body of an RFC 9457 problem, as the service writes it.
+struct ProblemBody: Decodable {
+    var type: String
+    var title: String
+    var status: Int
+    var detail: String
+}
+
+/// Posts `body` to `path` and checks invariant 1. Returns the decoded request and the 200's body
+/// for the endpoint's own checks, or nil when the answer was a (checked) problem.
+func post<Input: Decodable>(_ body: [UInt8], to path: String, as _: Input.Type) -> (Input, [UInt8])? {
+    let request = Request(
+        method: .post, target: path, headers: ["Host": "fuzz", "Content-Type": "application/json"], body: body)
+    let response = fuzzRouter.respond(to: request)
+    // What the same decoding says on its own: the response must agree with it.
+    let decoded: Result<Input, Problem> = Result { () throws(Problem) in try decodeBody(Input.self, from: body) }
+    let isJSON = ReferenceJSON.isValid(body)
+
+    switch response.status.code {
+    case 200:
+        guard case .success(let input) = decoded else { fail("200 for a body decodeBody refuses", body: body) }
+        guard response.headers["Content-Type"] == "application/json" else {
+            fail("200 without application/json", body: body)
+        }
+        return (input, response.body)
+    case 400, 422:
+        let problem = checkProblem(response, body: body)
+        if (problem.status == 400) == isJSON {
+            fail("status \(problem.status) but the reference validator says JSON: \(isJSON)", body: body)
+        }
+        if case .failure(let expected) = decoded {
+            guard expected.status.code == problem.status, expected.detail == problem.detail else {
+                fail("the problem differs from decodeBody's (\(expected))", body: body)
+            }
+        } else if problem.status != 422 {
+            fail("a decodable request refused with \(problem.status)", body: body)
+        }
+        return nil
+    default:
+        fail("unexpected status \(response.status.code): \(String(decoding: response.body, as: UTF8.self))", body: body)
+    }
+}
+
+/// Checks that `response` is a well-formed problem+json and returns it.
+func checkProblem(_ response: Response, body: [UInt8]) -> ProblemBody {
+    guard response.headers["Content-Type"] == "application/problem+json" else {
+        fail("a problem without application/problem+json", body: body)
+    }
+    guard let problem = try? decodeJSON(ProblemBody.self, from: response.body) else {
+        fail("a problem body that does not decode: \(String(decoding: response.body, as: UTF8.self))", body: body)
+    }
+    guard problem.type == "about:blank", problem.status == response.status.code,
+        problem.title == response.status.reasonPhrase,
+        !problem.detail.allSatisfy({ $0 == " " })
+    else { fail("a malformed problem: \(problem)", body: body) }
+    return problem
+}
+
+/// Decodes a 200's body as `T` with the JSONCodec decoder (which refuses non-finite numbers).
+func decodeOutput<T: Decodable>(_ type: T.Type, _ output: [UInt8], body: [UInt8]) -> T {
+    do {
+        return try decodeJSON(T.self, from: output)
+    } catch {
+        fail("the 200's body does not decode (\(error)): \(String(decoding: output, as: UTF8.self))", body: body)
+    }
+}
+
+/// Checks that `out` has the same shape as `input` (vector for vector, k×n for k×n).
+func checkSameShape(_ out: Logits, _ input: Logits, _ what: String, body: [UInt8]) {
+    let rowsOut = out.rows.map(\.count)
+    let rowsIn = input.rows.map(\.count)
+    guard out.isBatch == input.isBatch, rowsOut == rowsIn else {
+        fail("\(what) has shape \(rowsOut) (batch: \(out.isBatch)), input \(rowsIn)", body: body)
+    }
+}
+
+/// Checks that every value is a probability.
+func checkProbabilities(_ row: [Double], _ what: String, body: [UInt8]) {
+    for p in row where !(p >= 0 && p <= 1) { fail("\(what): \(p) is not in [0, 1]", body: body) }
+}
+
+/// Checks a softmax row: probabilities that sum to 1 within 1e-12 and follow the order of the scores
+/// (a larger score never has a smaller probability).
+func checkSoftmaxRow(_ p: [Double], scores x: [Double], _ what: String, body: [UInt8]) {
+    checkProbabilities(p, what, body: body)
+    guard p.count == x.count else { fail("\(what): \(p.count) probabilities for \(x.count) scores", body: body) }
+    let sum = p.reduce(0, +)
+    if abs(sum - 1) > 1e-12 { fail("\(what) sums to \(sum)", body: body) }
+    let order = x.indices.sorted { x[$0] < x[$1] }
+    for (a, b) in zip(order, order.dropFirst()) where x[a] < x[b] && p[a] > p[b] {
+        fail("\(what): score \(x[a]) < \(x[b]) but probability \(p[a]) > \(p[b])", body: body)
+    }
+}
+
+/// Reference logistic function: plain libm, for a loose comparison.
+func referenceSigmoid(_ x: Double) -> Double { x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x)) }
+
+/// True when `a` and `b` agree within `relative` of their size, or `absolute`.
+func close(_ a: Double, _ b: Double, relative: Double = 1e-12, absolute: Double = 1e-300) -> Bool {
+    abs(a - b) <= max(absolute, relative * max(abs(a), abs(b)))
+}
+
+/// W·x + b in the plainest way, with the bound Σ|w·x| + |b| that its error is measured against.
+func referenceLinear(_ layer: LinearLayer, _ x: [Double]) -> [(value: Double, bound: Double)] {
+    layer.weights.indices.map { i in
+        var value = layer.bias?[i] ?? 0
+        var bound = abs(value)
+        for (w, v) in zip(layer.weights[i], x) {
+            value += w * v
+            bound += abs(w * v)
+        }
+        return (value, bound)
+    }
+}
