@@ -126,39 +126,29 @@ final class DecodingContext {
     }
 
     func doubleRows(at index: Int, _ path: [any CodingKey]) throws -> [[Double]] {
-        let array = node(index)
-        guard array.kind == .array else { throw mismatch(.array, at: index, path) }
-        var rows: [[Double]] = []
-        rows.reserveCapacity(Int(array.end))
-        var k = index + 1
-        for i in 0..<Int(array.end) {
-            rows.append(try doubles(at: k, path + [IndexKey(i)]))
-            k = tape.next(after: k)
-        }
-        return rows
+        try elements(at: index, path) { try doubles(at: $0, $1) }
     }
 
     func floats(at index: Int, _ path: [any CodingKey]) throws -> [Float] {
-        let array = node(index)
-        guard array.kind == .array else { throw mismatch(.array, at: index, path) }
-        var result: [Float] = []
-        result.reserveCapacity(Int(array.end))
-        var k = index + 1
-        for i in 0..<Int(array.end) {
-            result.append(try float(at: k, path + [IndexKey(i)]))
-            k = tape.next(after: k)
-        }
-        return result
+        try elements(at: index, path) { try float(at: $0, $1) }
     }
 
     func ints(at index: Int, _ path: [any CodingKey]) throws -> [Int] {
+        try elements(at: index, path) { try integer(Int.self, at: $0, $1) }
+    }
+
+    /// The array at `index`, each element read by `element(node, its coding path)`.
+    @inline(__always)
+    private func elements<T>(
+        at index: Int, _ path: [any CodingKey], _ element: (Int, [any CodingKey]) throws -> T
+    ) throws -> [T] {
         let array = node(index)
         guard array.kind == .array else { throw mismatch(.array, at: index, path) }
-        var result: [Int] = []
+        var result: [T] = []
         result.reserveCapacity(Int(array.end))
         var k = index + 1
         for i in 0..<Int(array.end) {
-            result.append(try integer(Int.self, at: k, path + [IndexKey(i)]))
+            result.append(try element(k, path + [IndexKey(i)]))
             k = tape.next(after: k)
         }
         return result
