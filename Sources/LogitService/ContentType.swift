@@ -8,6 +8,8 @@ import HTTPServer
 enum ContentType {
     static func check(_ request: Request) throws(Problem) {
         guard let raw = request.headers["Content-Type"] else { return }
+        // The type nearly every request carries, recognised without splitting or lowercasing.
+        if Headers.equal(raw, "application/json") { return }
         let mediaType = raw.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces().lowercased() } ?? ""
         // An empty field is as good as none: curl -H 'Content-Type:' sends it that way.
         if mediaType.isEmpty || isJSON(mediaType) { return }

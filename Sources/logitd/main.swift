@@ -24,7 +24,7 @@ struct Logitd: ParsableCommand {
 
     func run() throws {
         let (configuration, level) = try options.resolve()
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
+        LoggingSystem.bootstrap { LineLogHandler(label: $0) }
         let logger = {
             var logger = Logger(label: "logitd")
             logger.logLevel = level

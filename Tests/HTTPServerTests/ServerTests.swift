@@ -304,6 +304,45 @@ struct ServerTests {
         }
     }
 
+    /// Bodies up to `inlineBodyLimit` are answered on the event loop, larger ones on Dispatch's
+    /// pool; a pipelined burst that mixes them must still be answered whole and in request order.
+    @Test func inlineAndOffloadedRequestsAnswerPipelinedInOrder() async throws {
+        var configuration = fastConfiguration()
+        configuration.inlineBodyLimit = 16
+        try await withTestServer(configuration: configuration, handler: echo) { port in
+            let client = try RawClient(port: port)
+            let big = String(repeating: "x", count: 100)
+            var burst = ""
+            for (i, body) in ["small", big, "", big, "tiny"].enumerated() {
+                burst += "POST /r\(i) HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            }
+            burst += "GET /last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+            client.send(burst)
+            let received = client.receiveResponses(6)
+            #expect(
+                received.responses.map(\.bodyText) == [
+                    "POST /r0 5", "POST /r1 100", "POST /r2 0", "POST /r3 100", "POST /r4 4", "GET /last 0",
+                ])
+            #expect(client.receive(timeout: .seconds(10)).closed)
+        }
+    }
+
+    /// An offloaded handler's time is not the client's: a request timeout shorter than the
+    /// handler does not cut the connection before its answer.
+    @Test func offloadedHandlerOutlastingTheRequestTimeoutIsAnswered() async throws {
+        var configuration = fastConfiguration(requestTimeout: .milliseconds(100))
+        configuration.inlineBodyLimit = 0
+        let handler: Handler = { request in
+            usleep(400_000)
+            return echo(request)
+        }
+        try await withTestServer(configuration: configuration, handler: handler) { port in
+            let client = try RawClient(port: port)
+            client.send("POST /work HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+            #expect(client.receiveResponses(1).responses.first?.bodyText == "POST /work 3")
+        }
+    }
+
     @Test func connectionOverTheCapGets503() async throws {
         let records = Locked<[Int]>([])
         try await withRunningServer(

@@ -119,6 +119,7 @@ import Testing
     @Test(arguments: [
         nil, "application/json", "application/json; charset=utf-8", "application/problem+json",
         "application/vnd.example+json", "", "text/plain", "application/x-www-form-urlencoded", "*/*",
+        "Application/JSON",
     ])
     func readsTheseContentTypesAsJSON(_ type: String?) {
         #expect(client.call(.post, "/softmax", "[1, 2]", contentType: type).status == 200)

@@ -8,25 +8,29 @@ import Synchronization
     import Darwin
 #endif
 
-/// One accepted socket: reads, parses, runs the handler and writes, all on its own serial queue.
+/// One accepted socket: reads, parses, runs the handler and writes, all on its `EventLoop`'s thread.
 ///
 /// Why this shape:
-/// - The queue is the lock: every mutable property is touched only on `queue`, which is why the
-///   class can be `@unchecked Sendable`. Queues target Dispatch's shared pool, so a slow handler
-///   holds only its own connection, never the listener or another connection.
-/// - The handler runs right here, synchronously: that keeps pipelined responses in request order
-///   for free and costs no hop for the small requests that are nearly all of the traffic.
+/// - The loop thread is the lock: every mutable property is touched only there, which is why the
+///   class can be `@unchecked Sendable`.
+/// - A request whose body is at most `inlineBodyLimit` is answered right on the loop thread, where
+///   it was parsed: no hop for the small requests that are nearly all of the traffic. Any other
+///   goes to Dispatch's pool, and the connection reads nothing more until its answer is back, so a
+///   slow handler holds only its own connection, and pipelined responses stay in request order.
 /// - Reads stop while a response cannot be written (the socket would block), so a client that
 ///   pipelines without reading can fill at most one read buffer and the kernel's socket buffers.
 /// - The socket is non-blocking; writes use `MSG_NOSIGNAL` so a peer's reset cannot raise SIGPIPE.
-final class Connection: @unchecked Sendable {
+final class Connection: EventLoopHandler, @unchecked Sendable {
     private let fd: Int32
-    let queue: DispatchQueue
+    let loop: EventLoop
     private let context: ServerContext
     private let onClosed: @Sendable (Connection) -> Void
-    private let readSource: any DispatchSourceRead
-    private var writeSource: (any DispatchSourceWrite)?
+    /// Fires on Dispatch's pool and hops to the loop; timeouts are rare, so this costs nothing per request.
     private let timer: any DispatchSourceTimer
+    /// The descriptor is in the loop's epoll set (it is while reading or writing is wanted).
+    private var registered = false
+    /// A handler is running on Dispatch's pool for the request at the head of the buffer.
+    private var awaitingHandler = false
 
     private var machine: ConnectionStateMachine<ContinuousClock>
     private var parser: RequestParser
@@ -45,17 +49,14 @@ final class Connection: @unchecked Sendable {
     private var lingering = false
     private var isClosed = false
     private var discardedBytes = 0
-    private var pendingCancellations = 0
 
     /// When the request being read started, and its method and path once its head is parsed.
     private var requestStart: ContinuousClock.Instant?
     private var requestMethod = "-"
     private var requestPath = "-"
 
-    /// Where every connection's queue runs: Dispatch's default-priority pool, about one thread per
-    /// core. Left to themselves, serial queues target the *overcommit* pool, which starts a thread
-    /// per busy queue (71 threads and ~38 µs of CPU per request under `wrk -c32`); sharing a pool
-    /// sized to the cores avoids that switching, and the pool still adds threads when handlers block.
+    /// Where handlers too large to run on the loop go: Dispatch's default-priority pool, which adds
+    /// threads when handlers block.
     private static let pool = DispatchQueue.global()
 
     private static let readBufferSize = 64 * 1024
@@ -69,9 +70,8 @@ final class Connection: @unchecked Sendable {
         self.fd = fd
         self.context = context
         self.onClosed = onClosed
-        self.queue = DispatchQueue(label: "logitd.connection", target: Connection.pool)
-        self.readSource = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        self.timer = DispatchSource.makeTimerSource(queue: queue)
+        self.loop = EventLoop.next()
+        self.timer = DispatchSource.makeTimerSource(queue: Connection.pool)
         self.machine = ConnectionStateMachine(
             requestTimeout: context.configuration.requestTimeout, idleTimeout: context.configuration.idleTimeout,
             now: .now)
@@ -85,26 +85,25 @@ final class Connection: @unchecked Sendable {
 
     /// Starts reading and arms the idle timer. Called once, after the server has registered it.
     func start() {
-        queue.async { [self] in
-            readSource.setEventHandler { [unowned self] in readable() }
-            readSource.setCancelHandler { [self] in sourceCancelled() }
-            timer.setEventHandler { [unowned self] in timerFired() }
-            timer.setCancelHandler { [self] in sourceCancelled() }
-            pendingCancellations = 2
-            readSource.resume()
-            timer.resume()
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            loop.execute { self.timerFired() }
+        }
+        timer.resume()
+        loop.execute { [self] in
+            updateInterest()
             if let deadline = machine.deadline { arm(deadline) }
         }
     }
 
     /// Graceful shutdown reached this connection (see `ConnectionStateMachine.shutdownRequested`).
     func requestShutdown() {
-        queue.async { [self] in
+        loop.execute { [self] in
             guard !isClosed else { return }
             // Bytes already in the kernel's buffer were received, even if their read event has not
             // run yet: read them first, so that an "idle" connection with a request waiting is
             // answered rather than dropped.
-            if case .idle = machine.state, !readSuspended { readable() }
+            if case .idle = machine.state, !readSuspended, !awaitingHandler { readable() }
             guard !isClosed else { return }
             apply(machine.shutdownRequested())
         }
@@ -112,10 +111,15 @@ final class Connection: @unchecked Sendable {
 
     /// The grace period is over: close whatever state the connection is in.
     func forceClose() {
-        queue.async { [self] in closeNow() }
+        loop.execute { [self] in closeNow() }
     }
 
     // MARK: Reading
+
+    func ready(readable: Bool, writable: Bool) {
+        if writable && !writeSuspended { self.writable() }
+        if readable && !readSuspended && !isClosed { self.readable() }
+    }
 
     private func readable() {
         guard !isClosed else { return }
@@ -173,13 +177,13 @@ final class Connection: @unchecked Sendable {
             flush()
             // The final flush may drain a socket that was full when the loop stopped; then no
             // write event will come to resume, so carry on here while requests remain.
-        } while !parserNeedsBytes && writeSuspended && !isClosed && !closeAfterFlush
+        } while !parserNeedsBytes && writeSuspended && !isClosed && !closeAfterFlush && !awaitingHandler
     }
 
     /// Answers buffered requests until the parser needs more bytes (returns true), the socket is
     /// full, or the connection is closing.
     private func answerBufferedRequests() -> Bool {
-        while !isClosed && !closeAfterFlush && writeSuspended {
+        while !isClosed && !closeAfterFlush && writeSuspended && !awaitingHandler {
             if !machine.isQuiescing && context.isShuttingDown.load(ordering: .relaxed) {
                 apply(machine.shutdownRequested())
                 continue
@@ -196,17 +200,12 @@ final class Connection: @unchecked Sendable {
             case .request(let request, let keepAlive):
                 let now = ContinuousClock.now
                 let keep = machine.requestParsed(keepAlive: keepAlive, moreBuffered: !parser.isIdle, now: now)
-                let response = context.handler(request)
-                write(
-                    response, headOnly: request.method == .head, close: !keep,
-                    announceKeepAlive: keep && request.version == .http1_0)
-                requestStart = parser.isIdle ? nil : ContinuousClock.now
-                if keep {
-                    apply(machine.responseWritten(moreBuffered: !parser.isIdle, now: now))
+                if let limit = context.configuration.inlineBodyLimit, request.body.count <= limit {
+                    answered(request, context.handler(request), keep: keep, now: now)
                 } else {
-                    apply(.close)
+                    offload(request, keep: keep, now: now)
+                    return false
                 }
-                if output.count - outputOffset >= Connection.flushThreshold { flush() }
             case .error(let error):
                 context.logger.debug(
                     "protocol error", metadata: ["status": "\(error.status.code)", "detail": "\(error.detail)"])
@@ -219,6 +218,42 @@ final class Connection: @unchecked Sendable {
             }
         }
         return false
+    }
+
+    /// Queues the handler's response to `request` and moves the state machine on.
+    private func answered(_ request: Request, _ response: Response, keep: Bool, now: ContinuousClock.Instant) {
+        write(
+            response, headOnly: request.method == .head, close: !keep,
+            announceKeepAlive: keep && request.version == .http1_0)
+        requestStart = parser.isIdle ? nil : ContinuousClock.now
+        if keep {
+            apply(machine.responseWritten(moreBuffered: !parser.isIdle, now: now))
+        } else {
+            apply(.close)
+        }
+        if output.count - outputOffset >= Connection.flushThreshold { flush() }
+    }
+
+    /// Runs the handler on Dispatch's pool, reading nothing meanwhile (the next pipelined request
+    /// waits in the buffer), then answers on the loop and carries on with the buffer.
+    private func offload(_ request: Request, keep: Bool, now: ContinuousClock.Instant) {
+        awaitingHandler = true
+        suspendReading()
+        flush()
+        let handler = context.handler
+        Connection.pool.async { [self] in
+            let response = handler(request)
+            loop.execute { [self] in
+                awaitingHandler = false
+                guard !isClosed else { return }
+                answered(request, response, keep: keep, now: now)
+                process()
+                if !isClosed && !closeAfterFlush && writeSuspended && readSuspended && !machine.isInputClosed {
+                    readSuspended = false
+                    updateInterest()
+                }
+            }
+        }
     }
 
     /// Queues a response and reports it.
@@ -262,6 +297,7 @@ final class Connection: @unchecked Sendable {
     // MARK: Writing
 
     private func flush() {
+        guard !isClosed else { return }
         let before = outputOffset
         while outputOffset < output.count {
             let n = output.withUnsafeBytes { bytes in
@@ -289,29 +325,22 @@ final class Connection: @unchecked Sendable {
         outputOffset = 0
         if !writeSuspended {
             writeSuspended = true
-            writeSource?.suspend()
+            updateInterest()
             apply(machine.writeDrained(now: .now))
         }
         if closeAfterFlush && !lingering && !isClosed {
             finishClose()
-        } else if readSuspended && !isClosed && !machine.isInputClosed {
+        } else if readSuspended && !isClosed && !machine.isInputClosed && !awaitingHandler {
             readSuspended = false
-            readSource.resume()
+            updateInterest()
         }
     }
 
     private func waitForWritable() {
         suspendReading()
-        if writeSource == nil {
-            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [unowned self] in writable() }
-            source.setCancelHandler { [self] in sourceCancelled() }
-            pendingCancellations += 1
-            writeSource = source
-        }
         if writeSuspended {
             writeSuspended = false
-            writeSource?.resume()
+            updateInterest()
         }
     }
 
@@ -319,13 +348,13 @@ final class Connection: @unchecked Sendable {
         guard !isClosed else { return }
         flush()
         // Requests that waited in the buffer while the socket was full get their turn now.
-        if writeSuspended && !closeAfterFlush { process() }
+        if writeSuspended && !closeAfterFlush && !awaitingHandler { process() }
     }
 
     private func suspendReading() {
         if !readSuspended {
             readSuspended = true
-            readSource.suspend()
+            updateInterest()
         }
     }
 
@@ -345,6 +374,8 @@ final class Connection: @unchecked Sendable {
             closeNow()
             return
         }
+        // A handler's time is not the client's: the answer re-arms the timer when it is queued.
+        if awaitingHandler { return }
         apply(machine.timeoutFired(now: .now))
     }
 
@@ -363,7 +394,7 @@ final class Connection: @unchecked Sendable {
         shutdownWriting(fd)
         if readSuspended && !machine.isInputClosed {
             readSuspended = false
-            readSource.resume()
+            updateInterest()
         } else if machine.isInputClosed {
             closeNow()
             return
@@ -377,29 +408,26 @@ final class Connection: @unchecked Sendable {
         isClosed = true
         machine.closed()
         timer.cancel()
-        if readSuspended {
-            readSuspended = false
-            readSource.resume()
-        }
-        readSource.cancel()
-        if let writeSource {
-            if writeSuspended {
-                writeSuspended = false
-                writeSource.resume()
-            }
-            writeSource.cancel()
-        }
-    }
-
-    /// The descriptor is closed only after every source watching it is cancelled, so that no
-    /// source can ever act on a number the kernel has already reused for a new connection; and
-    /// the server drops its reference only then, so no event handler outlives `self`.
-    private func sourceCancelled() {
-        pendingCancellations -= 1
-        if pendingCancellations == 0 {
+        // Out of epoll before the descriptor is closed, so no event can ever reach a number the
+        // kernel has already reused for a new connection.
+        readSuspended = true
+        writeSuspended = true
+        updateInterest()
+        // Closed only once the code that called this has returned: until then the number is ours,
+        // so a stray write cannot reach a connection the kernel has since given the same number.
+        loop.execute { [self] in
             close(fd)
             onClosed(self)
         }
+    }
+
+    /// Tells the loop what this connection waits for: reading unless suspended (or closed),
+    /// writing while output is blocked.
+    private func updateInterest() {
+        let read = !readSuspended && !isClosed
+        let write = !writeSuspended && !isClosed
+        loop.setInterest(fd, handler: self, read: read, write: write, registered: registered)
+        registered = read || write
     }
 
 }

@@ -1,0 +1,148 @@
+import HTTPServer
+package import Logging
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A `LogHandler` that writes each record as one line to a file descriptor (stderr by default),
+/// in swift-log's `StreamLogHandler` format:
+/// `2026-11-29T21:25:03+0000 info logitd: [LogitService] POST /softmax 200 117B 0.215ms`.
+///
+/// Why not `StreamLogHandler`: the access log writes a line per request, and there it cost more
+/// than parsing, computing and answering a small request together (callgrind, see README
+/// "Performance"): `strftime` and `localtime` on every line, a 255-byte array and three Strings
+/// per line, `flockfile`, `fputs` and `fflush`. This one formats the timestamp once per second
+/// (shared by every handler made from one `Clock`), assembles the line in one byte array sized up
+/// front, and hands it to the kernel in a single `write(2)`, which keeps concurrent lines whole without a lock of
+/// our own (the kernel serialises writes to one open file).
+package struct LineLogHandler: LogHandler {
+    package var logLevel: Logger.Level = .info
+    package var metadata: Logger.Metadata = [:] {
+        didSet { prettyMetadata = Self.prettify(metadata) }
+    }
+    private var prettyMetadata: String?
+    private let label: String
+    private let fd: Int32
+    private let clock: TimestampCache
+
+    /// - Parameters:
+    ///   - fd: where lines go; 2 (stderr) for the service.
+    ///   - timestamps: the per-second timestamp cache; handlers made for one output share one.
+    package init(label: String, fd: Int32 = 2, timestamps: TimestampCache = .shared) {
+        self.label = label
+        self.fd = fd
+        self.clock = timestamps
+    }
+
+    package subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    package func log(event: LogEvent) {
+        var pretty = prettyMetadata
+        if let explicit = event.metadata, !explicit.isEmpty {
+            pretty = Self.prettify(metadata.merging(explicit) { _, new in new })
+        }
+        if let error = event.error {
+            var merged = metadata.merging(event.metadata ?? [:]) { _, new in new }
+            merged["error.message"] = "\(error)"
+            merged["error.type"] = "\(String(reflecting: type(of: error)))"
+            pretty = Self.prettify(merged)
+        }
+        let line = LineLogHandler.format(
+            timestamp: clock.current(), level: event.level, label: label, metadata: pretty, source: event.source,
+            message: event.message.description)
+        Self.writeAll(fd, line)
+    }
+
+    /// One line, exactly as `StreamLogHandler` writes it, newline included.
+    package static func format(
+        timestamp: String, level: Logger.Level, label: String, metadata: String?, source: String, message: String
+    ) -> [UInt8] {
+        var line: [UInt8] = []
+        line.reserveCapacity(timestamp.utf8.count + label.utf8.count + source.utf8.count + message.utf8.count + 32)
+        line.append(contentsOf: timestamp.utf8)
+        line.append(UInt8(ascii: " "))
+        line.append(contentsOf: level.rawValue.utf8)
+        if !label.isEmpty {
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: label.utf8)
+        }
+        line.append(UInt8(ascii: ":"))
+        if let metadata {
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: metadata.utf8)
+        }
+        line.append(contentsOf: " [".utf8)
+        line.append(contentsOf: source.utf8)
+        line.append(contentsOf: "] ".utf8)
+        line.append(contentsOf: message.utf8)
+        line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    /// Writes all of `bytes`, retrying on EINTR and short writes; drops the line if the
+    /// descriptor fails (a logger must not crash or block the server over a closed stderr).
+    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if n > 0 {
+                    offset += n
+                } else if n < 0 && errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
+        }
+    }
+
+    private static func prettify(_ metadata: Logger.Metadata) -> String? {
+        metadata.isEmpty ? nil : metadata.sorted { $0.key < $1.key }.map { "\($0)=\($1)" }.joined(separator: " ")
+    }
+}
+
+/// The local time as `2026-11-29T21:25:03+0000` (StreamLogHandler's `%Y-%m-%dT%H:%M:%S%z`),
+/// formatted at most once per second.
+package final class TimestampCache: Sendable {
+    private struct Entry {
+        var second: Int
+        var text: String
+    }
+    private let entry = Locked(Entry(second: Int.min, text: ""))
+
+    package init() {}
+
+    /// The cache the service's handlers share.
+    package static let shared = TimestampCache()
+
+    package func current() -> String { text(atEpochSecond: time(nil)) }
+
+    /// The timestamp for `second`, reformatted only when the second changed since the last call.
+    package func text(atEpochSecond second: Int) -> String {
+        entry.withLock { entry in
+            if entry.second != second {
+                entry.second = second
+                entry.text = Self.format(epochSeconds: second)
+            }
+            return entry.text
+        }
+    }
+
+    package static func format(epochSeconds: Int) -> String {
+        var t = time_t(epochSeconds)
+        var parts = tm()
+        guard localtime_r(&t, &parts) != nil else { return "<unknown>" }
+        var buffer = [CChar](repeating: 0, count: 64)
+        let n = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S%z", &parts)
+        return String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
