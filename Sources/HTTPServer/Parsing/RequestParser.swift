@@ -86,7 +86,12 @@ package struct RequestParser: Sendable {
     /// Offsets held during the head phase are relative to `readIndex`, so they survive this.
     private mutating func compact() {
         if readIndex == buffer.count {
-            buffer.removeAll(keepingCapacity: true)
+            // Keep the capacity small requests reuse; give back what a large body grew it to.
+            if buffer.capacity > 256 * 1024 {
+                buffer = []
+            } else {
+                buffer.removeAll(keepingCapacity: true)
+            }
             readIndex = 0
         } else if readIndex >= 4096 || readIndex * 2 >= buffer.count {
             buffer.removeSubrange(0..<readIndex)
