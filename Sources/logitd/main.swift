@@ -24,11 +24,9 @@ struct Logitd: ParsableCommand {
 
     func run() throws {
         let (configuration, level) = try options.resolve()
-        // Buffers above 256 KiB (a large body, its answer) come from mmap and go back to the
-        // kernel when freed. glibc would otherwise raise this threshold after the first such free
-        // and serve the next ones from heaps that never shrink, so RSS kept what the largest
-        // requests once needed (64 MiB after the large benchmark, against 14 MiB idle).
-        _ = mallopt(-3, 256 * 1024)  // M_MMAP_THRESHOLD
+        // At most two malloc arenas: Dispatch's pool threads that run large requests would
+        // otherwise each grow an arena of their own that keeps the freed multi-megabyte buffers.
+        _ = mallopt(-8, 2)  // M_ARENA_MAX
         LoggingSystem.bootstrap { LineLogHandler(label: $0) }
         let logger = {
             var logger = Logger(label: "logitd")
