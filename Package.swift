@@ -40,9 +40,11 @@ let package = Package(
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
         .target(
             name: "HTTPServer",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        // epoll, the process's CPU count and mallopt: Linux headers Swift's Glibc module leaves out.
+        .systemLibrary(name: "CLinux"),
         // The routes, request/response types, problem+json, metrics and readiness.
         .target(
             name: "LogitService",
@@ -58,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "logitd",
             dependencies: [
-                "LogitService", "HTTPServer",
+                "LogitService", "HTTPServer", "CLinux",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

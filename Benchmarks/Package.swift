@@ -39,9 +39,10 @@ let package = Package(
         .target(name: "JSONCodec", swiftSettings: upcoming),
         .target(
             name: "HTTPServer",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        .systemLibrary(name: "CLinux"),
         // The benchmarks.
         .executableTarget(
             name: "LogitMathBenchmarks",

@@ -9,6 +9,9 @@ import LogitService
 #elseif canImport(Musl)
     import Musl
 #endif
+#if os(Linux)
+    import CLinux
+#endif
 
 /// `logitd`: serves the API of ../shared/API.md until SIGTERM or SIGINT.
 struct Logitd: ParsableCommand {
@@ -26,7 +29,9 @@ struct Logitd: ParsableCommand {
         let (configuration, level) = try options.resolve()
         // At most two malloc arenas: Dispatch's pool threads that run large requests would
         // otherwise each grow an arena of their own that keeps the freed multi-megabyte buffers.
-        _ = mallopt(-8, 2)  // M_ARENA_MAX
+        #if canImport(Glibc)
+            _ = mallopt(M_ARENA_MAX, 2)
+        #endif
         LoggingSystem.bootstrap { LineLogHandler(label: $0) }
         let logger = {
             var logger = Logger(label: "logitd")
@@ -126,10 +131,6 @@ do {
     print(Logitd.fullMessage(for: error), to: &stderr)
     exit(2)
 }
-
-/// glibc's `mallopt` (`<malloc.h>`, which Swift's Glibc module does not include); both
-/// arguments are `int`, passed alike by the Swift and C calling conventions.
-@_silgen_name("mallopt") func mallopt(_ parameter: Int32, _ value: Int32) -> Int32
 
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {

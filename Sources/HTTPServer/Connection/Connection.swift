@@ -8,12 +8,12 @@ import Synchronization
     import Darwin
 #endif
 
-/// One accepted socket: reads, parses, runs the handler and writes, all on its `EventLoop`'s thread.
+/// One accepted socket: reads, parses, runs the handler and writes, all on its `EventLoop`'s queue.
 ///
 /// Why this shape:
-/// - The loop thread is the lock: every mutable property is touched only there, which is why the
+/// - The loop's queue is the lock: every mutable property is touched only there, which is why the
 ///   class can be `@unchecked Sendable`.
-/// - A request whose body is at most `inlineBodyLimit` is answered right on the loop thread, where
+/// - A request whose body is at most `inlineBodyLimit` is answered right on the loop's queue, where
 ///   it was parsed: no hop for the small requests that are nearly all of the traffic. Any other
 ///   goes to Dispatch's pool, and the connection reads nothing more until its answer is back, so a
 ///   slow handler holds only its own connection, and pipelined responses stay in request order.
@@ -25,10 +25,9 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     let loop: EventLoop
     private let context: ServerContext
     private let onClosed: @Sendable (Connection) -> Void
-    /// Fires on Dispatch's pool and hops to the loop; timeouts are rare, so this costs nothing per request.
     private let timer: any DispatchSourceTimer
-    /// The descriptor is in the loop's epoll set (it is while reading or writing is wanted).
-    private var registered = false
+    /// What the loop's poller watches the socket for now.
+    private var watched = (read: false, write: false)
     /// A handler is running on Dispatch's pool for the request at the head of the buffer.
     private var awaitingHandler = false
 
@@ -73,7 +72,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         self.context = context
         self.onClosed = onClosed
         self.loop = EventLoop.next()
-        self.timer = DispatchSource.makeTimerSource(queue: Connection.pool)
+        self.timer = DispatchSource.makeTimerSource(queue: loop.queue)
         self.machine = ConnectionStateMachine(
             requestTimeout: context.configuration.requestTimeout, idleTimeout: context.configuration.idleTimeout,
             now: .now)
@@ -87,12 +86,9 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     /// Starts reading and arms the idle timer. Called once, after the server has registered it.
     func start() {
-        timer.setEventHandler { [weak self] in
-            guard let self else { return }
-            loop.execute { self.timerFired() }
-        }
-        timer.resume()
         loop.execute { [self] in
+            timer.setEventHandler { [weak self] in self?.timerFired() }
+            timer.resume()
             updateInterest()
             if let deadline = machine.deadline { arm(deadline) }
         }
@@ -416,7 +412,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         isClosed = true
         machine.closed()
         timer.cancel()
-        // Out of epoll before the descriptor is closed, so no event can ever reach a number the
+        // Out of the poller before the descriptor is closed, so no event can ever reach a number the
         // kernel has already reused for a new connection.
         readSuspended = true
         writeSuspended = true
@@ -432,10 +428,14 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// Tells the loop what this connection waits for: reading unless suspended (or closed),
     /// writing while output is blocked.
     private func updateInterest() {
-        let read = !readSuspended && !isClosed
-        let write = !writeSuspended && !isClosed
-        loop.setInterest(fd, handler: self, read: read, write: write, registered: registered)
-        registered = read || write
+        let wanted = (read: !readSuspended && !isClosed, write: !writeSuspended && !isClosed)
+        guard wanted != watched else { return }
+        let accepted = loop.setInterest(fd, handler: self, from: watched, to: wanted)
+        watched = wanted
+        if !accepted && !isClosed {
+            context.logger.debug("poller refused the socket", metadata: ["errno": "\(errno)"])
+            closeNow()
+        }
     }
 
 }
