@@ -38,6 +38,10 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private var outputOffset = 0
 
     private var readSuspended = false
+    /// The parser may hold complete requests not answered yet. Reading resumes only once they are:
+    /// otherwise a client that pipelines without reading, answered by an offloaded handler one
+    /// request per round trip, would have a buffer's worth read for every request answered.
+    private var requestsBuffered = false
     private var writeSuspended = true
     private var armedDeadline: ContinuousClock.Instant?
     /// Close once the output is written.
@@ -140,6 +144,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 let now = ContinuousClock.now
                 if parser.isIdle { requestStart = now }
                 parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[..<n]))
+                requestsBuffered = true
                 apply(machine.bytesReceived(now: now))
                 process()
                 if isClosed || readSuspended || closeAfterFlush { return }
@@ -186,7 +191,10 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 apply(machine.shutdownRequested())
                 continue
             }
-            guard let event = parser.next() else { return true }
+            guard let event = parser.next() else {
+                requestsBuffered = false
+                return true
+            }
             switch event {
             case .head(let head):
                 if requestStart == nil { requestStart = .now }
@@ -246,7 +254,9 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 guard !isClosed else { return }
                 answered(request, response, keep: keep, now: now)
                 process()
-                if !isClosed && !closeAfterFlush && writeSuspended && readSuspended && !machine.isInputClosed {
+                if !isClosed && !closeAfterFlush && writeSuspended && readSuspended && !machine.isInputClosed
+                    && !requestsBuffered
+                {
                     readSuspended = false
                     updateInterest()
                 }
@@ -334,7 +344,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         }
         if closeAfterFlush && !lingering && !isClosed {
             finishClose()
-        } else if readSuspended && !isClosed && !machine.isInputClosed && !awaitingHandler {
+        } else if readSuspended && !isClosed && !machine.isInputClosed && !awaitingHandler && !requestsBuffered {
             readSuspended = false
             updateInterest()
         }

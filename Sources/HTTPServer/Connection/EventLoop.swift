@@ -51,9 +51,11 @@ final class EventLoop: @unchecked Sendable {
     }
 
     private init(index: Int) {
-        // Loops target the default-priority pool (sized to the cores) rather than the overcommit
-        // pool that serial queues target by default, which starts a thread per busy queue.
-        queue = DispatchQueue(label: "logitd.loop.\(index)", target: .global())
+        // No target: a serial queue's default is Dispatch's overcommit pool, which gives a busy
+        // queue a thread even when the default pool's threads are all running handlers. A loop
+        // must not wait behind the large requests it handed off (large softmax, 4 connections, the
+        // server on one CPU: 59.5 req/s when loops shared the default pool, 69.6 now).
+        queue = DispatchQueue(label: "logitd.loop.\(index)")
         source = DispatchSource.makeReadSource(fileDescriptor: poller.descriptor, queue: queue)
         source.setEventHandler { [unowned self] in runReady() }
         source.resume()
