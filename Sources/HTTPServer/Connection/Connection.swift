@@ -34,8 +34,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private var machine: ConnectionStateMachine<ContinuousClock>
     private var parser: RequestParser
     private let readBuffer: UnsafeMutableRawBufferPointer
-    private var output: [UInt8] = []
-    private var outputOffset = 0
+    private var output = OutputQueue()
 
     private var readSuspended = false
     /// The parser may hold complete requests not answered yet. Reading resumes only once they are:
@@ -68,8 +67,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private static let maxDiscardedBytes = 1 << 20
     /// Flush mid-burst once this much is queued, so a pipelined burst does not grow `output` unbounded.
     private static let flushThreshold = 256 * 1024
-    /// The most output capacity a connection keeps between responses.
-    private static let retainedOutputCapacity = 256 * 1024
 
     init(fd: Int32, context: ServerContext, onClosed: @escaping @Sendable (Connection) -> Void) {
         self.fd = fd
@@ -201,7 +198,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 requestMethod = head.method.rawValue
                 requestPath = String(Request(method: head.method, target: head.target).path)
                 if head.expectsContinue && head.version == .http1_1 {
-                    output.append(contentsOf: ResponseEncoder.continueResponse)
+                    output.append { $0.append(contentsOf: ResponseEncoder.continueResponse) }
                 }
             case .request(let request, let keepAlive):
                 let now = ContinuousClock.now
@@ -237,7 +234,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         } else {
             apply(.close)
         }
-        if output.count - outputOffset >= Connection.flushThreshold { flush() }
+        if output.count >= Connection.flushThreshold { flush() }
     }
 
     /// Runs the handler on Dispatch's pool, reading nothing meanwhile (the next pipelined request
@@ -266,9 +263,12 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     /// Queues a response and reports it.
     private func write(_ response: Response, headOnly: Bool, close: Bool, announceKeepAlive: Bool) {
-        ResponseEncoder.encode(
-            response, headOnly: headOnly, close: close, announceKeepAlive: announceKeepAlive,
-            date: context.dateCache.current(), into: &output)
+        let date = context.dateCache.current()
+        output.append {
+            ResponseEncoder.encodeHead(
+                response, close: close, announceKeepAlive: announceKeepAlive, date: date, into: &$0)
+        }
+        if !headOnly && response.status.mayHaveBody { output.append(body: response.body) }
         wroteResponse = true
         let start = requestStart ?? .now
         context.onResponse(
@@ -306,37 +306,22 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     private func flush() {
         guard !isClosed else { return }
-        let before = outputOffset
-        while outputOffset < output.count {
-            let n = output.withUnsafeBytes { bytes in
-                send(fd, bytes.baseAddress! + outputOffset, bytes.count - outputOffset, sendNoSignal)
+        switch output.send(to: fd) {
+        case .done:
+            break
+        case .wouldBlock(let progressed):
+            if writeSuspended {
+                apply(machine.writeBlocked(now: .now))
+            } else if progressed {
+                machine.writeProgressed(now: .now)
             }
-            if n >= 0 {
-                outputOffset += n
-            } else if errno == EINTR {
-                continue
-            } else if errno == EAGAIN || errno == EWOULDBLOCK {
-                if writeSuspended {
-                    apply(machine.writeBlocked(now: .now))
-                } else if outputOffset > before {
-                    machine.writeProgressed(now: .now)
-                }
-                waitForWritable()
-                return
-            } else {
-                context.logger.debug("write failed", metadata: ["errno": "\(errno)"])
-                closeNow()
-                return
-            }
+            waitForWritable()
+            return
+        case .failed(let error):
+            context.logger.debug("write failed", metadata: ["errno": "\(error)"])
+            closeNow()
+            return
         }
-        // A large answer's buffer is given back rather than kept for the connection's lifetime: four
-        // connections that once answered 2.9 MB must not hold 12 MB between requests.
-        if output.capacity > Connection.retainedOutputCapacity {
-            output = []
-        } else {
-            output.removeAll(keepingCapacity: true)
-        }
-        outputOffset = 0
         if !writeSuspended {
             writeSuspended = true
             updateInterest()

@@ -13,6 +13,16 @@ package enum ResponseEncoder {
         _ response: Response, headOnly: Bool, close: Bool, announceKeepAlive: Bool, date: String,
         into buffer: inout [UInt8]
     ) {
+        encodeHead(response, close: close, announceKeepAlive: announceKeepAlive, date: date, into: &buffer)
+        if !headOnly && response.status.mayHaveBody {
+            buffer.append(contentsOf: response.body)
+        }
+    }
+
+    /// Appends the status line and header block of `response` (the body is the caller's to send).
+    package static func encodeHead(
+        _ response: Response, close: Bool, announceKeepAlive: Bool, date: String, into buffer: inout [UInt8]
+    ) {
         let status = response.status
         buffer.append(contentsOf: "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n".utf8)
         for field in response.headers where !isFramingField(field.name) {
@@ -32,9 +42,6 @@ package enum ResponseEncoder {
             buffer.append(contentsOf: "\r\nConnection: keep-alive\r\n\r\n".utf8)
         } else {
             buffer.append(contentsOf: "\r\n\r\n".utf8)
-        }
-        if !headOnly && status.mayHaveBody {
-            buffer.append(contentsOf: response.body)
         }
     }
 

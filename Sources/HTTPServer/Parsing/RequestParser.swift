@@ -117,6 +117,12 @@ package struct RequestParser: Sendable {
                     } else {
                         let n = min(available, remaining)
                         guard n > 0 else { return nil }
+                        // Room for the declared length at once (it is within the body limit), not
+                        // a doubling per read: 2.5 MB in 64 KiB reads grew through seven buffers and
+                        // copied twice its size. Capacity is address space; pages become resident
+                        // only as bytes arrive, so a client that declares much and sends little
+                        // costs no memory for it.
+                        if body.isEmpty { body.reserveCapacity(remaining) }
                         body.append(contentsOf: buffer[readIndex..<readIndex + n])
                         readIndex += n
                         phase = n == remaining ? .complete : .fixedBody(remaining: remaining - n)
