@@ -29,7 +29,7 @@ protocol EventLoopHandler: AnyObject {
 ///
 /// The queue is the lock: the poller, the handler table, and every `Connection` of this loop are
 /// touched only on `queue`.
-final class EventLoop: @unchecked Sendable {
+package final class EventLoop: @unchecked Sendable {
     let queue: DispatchQueue
     private let poller = Poller()
     private let source: any DispatchSourceRead
@@ -95,7 +95,7 @@ final class EventLoop: @unchecked Sendable {
     /// How many CPUs the process may use: its affinity mask (taskset, cpusets) on Linux, capped by
     /// a cgroup v2 CPU quota (a container's `--cpus`, a pod's CPU limit), rounded up; the online
     /// cores elsewhere. One loop per CPU keeps every CPU busy without loops taking turns on one.
-    static func usableCPUs() -> Int {
+    package static func usableCPUs() -> Int {
         let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         #if os(Linux)
             var cpus = Int(clinux_affinity_cpu_count())
@@ -108,18 +108,22 @@ final class EventLoop: @unchecked Sendable {
     }
 
     #if os(Linux)
-        /// `/sys/fs/cgroup/cpu.max` is "max 100000" without a limit, "150000 100000" for 1.5 CPUs.
         private static func cgroupCPUQuota() -> Int? {
             guard let file = fopen("/sys/fs/cgroup/cpu.max", "r") else { return nil }
             defer { fclose(file) }
             var line = [CChar](repeating: 0, count: 64)
             guard fgets(&line, Int32(line.count), file) != nil else { return nil }
-            let fields = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-                .split(separator: " ")
-            guard fields.count == 2, let quota = Int(fields[0]),
-                let period = Int(fields[1].prefix { $0 != "\n" }), quota > 0, period > 0
-            else { return nil }
-            return (quota + period - 1) / period
+            return cpuQuota(
+                cpuMax: String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
         }
     #endif
+
+    /// The CPUs a cgroup v2 `cpu.max` line allows, rounded up: "150000 100000" is 1.5 CPUs, so 2;
+    /// nil for "max 100000" (no limit) or anything unreadable.
+    package static func cpuQuota(cpuMax line: String) -> Int? {
+        let fields = line.split(whereSeparator: { $0 == " " || $0 == "\n" })
+        guard fields.count == 2, let quota = Int(fields[0]), let period = Int(fields[1]), quota > 0, period > 0
+        else { return nil }
+        return (quota + period - 1) / period
+    }
 }

@@ -71,10 +71,10 @@ struct Poller: ~Copyable {
         #else
             var changes: [kevent] = []
             if old.read != new.read {
-                changes.append(Self.change(fd, filter: EVFILT_READ, add: new.read))
+                changes.append(Self.change(fd, filter: Int16(EVFILT_READ), add: new.read))
             }
             if old.write != new.write {
-                changes.append(Self.change(fd, filter: EVFILT_WRITE, add: new.write))
+                changes.append(Self.change(fd, filter: Int16(EVFILT_WRITE), add: new.write))
             }
             if changes.isEmpty { return true }
             return kevent(descriptor, changes, Int32(changes.count), nil, 0, nil) == 0
@@ -120,8 +120,8 @@ struct Poller: ~Copyable {
                 let failed = event.flags & UInt16(EV_ERROR) != 0
                 body(
                     Readiness(
-                        fd: Int32(event.ident), readable: failed || event.filter == EVFILT_READ,
-                        writable: failed || event.filter == EVFILT_WRITE))
+                        fd: Int32(event.ident), readable: failed || event.filter == Int16(EVFILT_READ),
+                        writable: failed || event.filter == Int16(EVFILT_WRITE)))
             }
             return Int(n)
         #endif
