@@ -32,7 +32,8 @@ import Testing
         #expect(response?.header("Connection") == "close")
         #expect((response?.body.count ?? 0) > 1_000_000)
         #expect(received.closed)
-        #expect(server.waitForExit(seconds: 60) == 0)
+        let status = server.waitForExit(seconds: 60)
+        #expect(status == 0, "stderr: \(server.errorOutput().suffix(6000))")
     }
 
     @Test func idleKeepAliveConnectionsDoNotHoldUpTheExit() throws {

@@ -41,6 +41,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// otherwise a client that pipelines without reading, answered by an offloaded handler one
     /// request per round trip, would have a buffer's worth read for every request answered.
     private var requestsBuffered = false
+    /// The loop will flush this connection at the end of its current batch.
+    private var flushDeferred = false
     private var writeSuspended = true
     private var armedDeadline: ContinuousClock.Instant?
     /// Close once the output is written.
@@ -115,6 +117,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     // MARK: Reading
 
+    func flushDeferredOutput() {
+        flushDeferred = false
+        flush()
+    }
+
     func ready(readable: Bool, writable: Bool) {
         if writable && !writeSuspended { self.writable() }
         if readable && !readSuspended && !isClosed { self.readable() }
@@ -174,6 +181,15 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         var parserNeedsBytes = false
         repeat {
             parserNeedsBytes = answerBufferedRequests()
+            if parserNeedsBytes && loop.isPolling && !isClosed {
+                // Every answer of the loop's batch leaves together at its end (see
+                // `EventLoop.deferFlush`); this connection has nothing more to do before then.
+                if !flushDeferred {
+                    flushDeferred = true
+                    loop.deferFlush(self)
+                }
+                return
+            }
             flush()
             // The final flush may drain a socket that was full when the loop stopped; then no
             // write event will come to resume, so carry on here while requests remain.
