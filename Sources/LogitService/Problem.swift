@@ -1,4 +1,5 @@
 package import HTTPServer
+import JSONCodec
 
 /// An error the service answers with an RFC 9457 problem (`application/problem+json`).
 ///
@@ -44,9 +45,12 @@ struct AnyKey: CodingKey {
 
 extension KeyedDecodingContainer where Key == AnyKey {
     /// Refuses the first key not in `allowed`, naming it and the fields that are allowed.
-    func rejectUnknownKeys(allowed: [String]) throws(Problem) {
-        for key in allKeys where !allowed.contains(key.stringValue) {
-            let path = pathString(codingPath + [key])
+    /// `decoder` is the one this container came from: with JSONCodec's, the names are read straight
+    /// from the document (see `memberNames(of:)`); with any other, through `allKeys`.
+    func rejectUnknownKeys(allowed: [String], decoder: any Decoder) throws(Problem) {
+        let names = memberNames(of: decoder) ?? allKeys.map(\.stringValue)
+        if let unknown = names.first(where: { !allowed.contains($0) }) {
+            let path = pathString(codingPath + [AnyKey(unknown)])
             throw .unprocessable("\(path): unknown field; expected \(listing(allowed))")
         }
     }

@@ -33,7 +33,7 @@ struct SigmoidRequest: Decodable {
             logits = try bareLogits(decoder)
             return
         }
-        try object.rejectUnknownKeys(allowed: ["logits", "derivative"])
+        try object.rejectUnknownKeys(allowed: ["logits", "derivative"], decoder: decoder)
         logits = try object.decode(Logits.self, forKey: AnyKey("logits")).validated(field: "logits")
         derivative = try object.decodeIfPresent(Bool.self, forKey: AnyKey("derivative")) ?? false
     }
@@ -50,7 +50,7 @@ struct SoftmaxRequest: Decodable {
             logits = try bareLogits(decoder)
             return
         }
-        try object.rejectUnknownKeys(allowed: ["logits", "temperature", "log"])
+        try object.rejectUnknownKeys(allowed: ["logits", "temperature", "log"], decoder: decoder)
         logits = try object.decode(Logits.self, forKey: AnyKey("logits")).validated(field: "logits")
         if let t = try object.decodeIfPresent(Double.self, forKey: AnyKey("temperature")) {
             guard t.isFinite, t > 0 else {
@@ -114,7 +114,7 @@ struct LinearRequest: Decodable {
 
     init(from decoder: any Decoder) throws {
         let object = try decoder.container(keyedBy: AnyKey.self)
-        try object.rejectUnknownKeys(allowed: ["weights", "bias", "input", "activation"])
+        try object.rejectUnknownKeys(allowed: ["weights", "bias", "input", "activation"], decoder: decoder)
         layer = try LinearLayer(from: object)
         activation = try Activation.decode(object, allowed: [.none, .sigmoid, .softmax], default: .none)
     }
@@ -137,9 +137,9 @@ struct ClassifyRequest: Decodable {
             scores = .logits(try bareLogits(decoder))
             return
         }
-        try object.rejectUnknownKeys(allowed: [
-            "logits", "input", "weights", "bias", "activation", "threshold", "labels", "top_k",
-        ])
+        try object.rejectUnknownKeys(
+            allowed: ["logits", "input", "weights", "bias", "activation", "threshold", "labels", "top_k"],
+            decoder: decoder)
         let hasLogits = object.contains(AnyKey("logits"))
         let layerFields = ["input", "weights", "bias"].filter { object.contains(AnyKey($0)) }
         switch (hasLogits, layerFields.isEmpty) {
