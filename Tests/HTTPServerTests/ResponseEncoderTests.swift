@@ -21,6 +21,18 @@ struct ResponseEncoderTests {
                 == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\nDate: \(date)\r\n\r\n{}")
     }
 
+    @Test(arguments: [0, 1, 9, 10, 99, 100, 12_345, 65_536, 2_929_775])
+    func contentLengthIsTheBodysSizeInDecimal(_ size: Int) {
+        let text = encode(Response(status: .ok, body: [UInt8](repeating: 0x61, count: size)), headOnly: true)
+        #expect(text == "HTTP/1.1 200 OK\r\nContent-Length: \(size)\r\nDate: \(date)\r\n\r\n")
+    }
+
+    @Test(arguments: [Status.badRequest, .unprocessableContent, .serviceUnavailable, Status(code: 299)])
+    func statusLineHasCodeAndReason(_ status: Status) {
+        let text = encode(Response(status: status))
+        #expect(text.hasPrefix("HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n"))
+    }
+
     @Test func handlerFramingHeadersAreReplaced() {
         let response = Response(
             status: .ok,
