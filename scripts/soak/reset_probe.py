@@ -36,6 +36,14 @@ def main() -> int:
             b"Content-Length: %d\r\n\r\n" % len(body) + body
         )
         time.sleep(0.3)
+        # One whole request first, as soak.py does: what the server creates on its first connection
+        # (its event loops' pollers, Dispatch's timerfd) stays for the process's life and is idle.
+        warm = socket.create_connection(("127.0.0.1", port))
+        warm.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        while warm.recv(4096):
+            pass
+        warm.close()
+        time.sleep(0.3)
         idle = fds()
         began = time.monotonic()
         for _ in range(args.count):
