@@ -106,6 +106,26 @@ import Testing
             contentType: "multipart/form-data; boundary=x"),
     ]
 
+    /// A layer whose answer would outgrow any request: `k` input rows and `m` weight rows of one
+    /// column each, so the request is small and the answer `k × m` numbers.
+    static func oneColumnLayer(inputRows k: Int, weightRows m: Int) -> String {
+        let weights = "[" + Array(repeating: "[1]", count: m).joined(separator: ",") + "]"
+        let input = "[" + Array(repeating: "[0.5]", count: k).joined(separator: ",") + "]"
+        return #"{"weights": \#(weights), "input": \#(input)}"#
+    }
+
+    @Test(arguments: ["/linear", "/classify"])
+    func layersWhoseAnswerWouldBeTooLargeAre422(_ path: String) {
+        let body = Self.oneColumnLayer(inputRows: 2049, weightRows: 2049)  // 4 198 401 > 2^22
+        let a = client.call(.post, path, body)
+        #expect(a.status == 422)
+        #expect(
+            a.detail == "input and weights: the result would have 4198401 numbers (2049 × 2049); at most 4194304",
+            "detail was: \(a.detail)")
+        // The same weights with a small batch are answered.
+        #expect(client.call(.post, path, Self.oneColumnLayer(inputRows: 2, weightRows: 2049)).status == 200)
+    }
+
     @Test(arguments: cases) func answersWithAProblem(_ c: Case) {
         let a = client.call(.post, c.path, c.body, contentType: c.contentType)
         #expect(a.status == c.status)
