@@ -29,9 +29,7 @@ package final class LogitService: Sendable {
         let metrics = self.metrics
         let logger = self.logger
         var configuration = configuration
-        // Every route's work is pure computation bounded by its body, so small requests are
-        // answered where they were parsed; larger ones (a 2.5 MB vector) go to the pool.
-        configuration.inlineBodyLimit = configuration.inlineBodyLimit ?? Self.inlineBodyLimit
+        configuration.runsInline = configuration.runsInline ?? Self.runsInline
         let server = Server(
             configuration: configuration, logger: logger,
             handler: { request in
@@ -48,8 +46,40 @@ package final class LogitService: Sendable {
         return try server.start()
     }
 
-    /// 64 KiB: a 64×10 batch (13 KB, about 0.1 ms of work) runs inline; a large vector does not.
+    /// Small requests are answered where they were parsed, on the event loop; large ones (a
+    /// 2.5 MB vector) and linear layers go to Dispatch's pool.
+    ///
+    /// Every route's work is pure computation, bounded by its body for all but a linear layer:
+    /// 64 KiB of body is a 64×10 batch, about 0.1 ms. A layer's answer can be far larger than its
+    /// request (k × m numbers from k + m rows of one column; up to 4 194 304 of them, about 0.2 s
+    /// to compute and write), which must not hold up the other connections of a loop. `/classify`
+    /// computes a layer only when given `weights`; a body with neither those bytes nor a backslash
+    /// (`"w\u0065ights"`) cannot have them.
+    @Sendable package static func runsInline(_ request: Request) -> Bool {
+        guard request.body.count <= inlineBodyLimit else { return false }
+        switch request.path {
+        case "/linear": return false
+        case "/classify": return !contains(request.body, "weights") && !request.body.contains(UInt8(ascii: "\\"))
+        default: return true
+        }
+    }
+
     package static let inlineBodyLimit = 65_536
+
+    private static func contains(_ bytes: [UInt8], _ word: StaticString) -> Bool {
+        let needle = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
+        guard bytes.count >= needle.count, let first = needle.first else { return false }
+        return bytes.withUnsafeBufferPointer { haystack in
+            var i = 0
+            while i <= haystack.count - needle.count {
+                if haystack[i] == first && (1..<needle.count).allSatisfy({ haystack[i + $0] == needle[$0] }) {
+                    return true
+                }
+                i += 1
+            }
+            return false
+        }
+    }
 
     /// Readiness off (`/readyz` answers 503), then the server's graceful shutdown; true when every
     /// connection closed within the grace period.

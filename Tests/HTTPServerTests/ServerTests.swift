@@ -304,11 +304,11 @@ struct ServerTests {
         }
     }
 
-    /// Bodies up to `inlineBodyLimit` are answered on the event loop, larger ones on Dispatch's
+    /// Requests `runsInline` accepts are answered on the event loop, the others on Dispatch's
     /// pool; a pipelined burst that mixes them must still be answered whole and in request order.
     @Test func inlineAndOffloadedRequestsAnswerPipelinedInOrder() async throws {
         var configuration = fastConfiguration()
-        configuration.inlineBodyLimit = 16
+        configuration.runsInline = { $0.body.count <= 16 }
         try await withTestServer(configuration: configuration, handler: echo) { port in
             let client = try RawClient(port: port)
             let big = String(repeating: "x", count: 100)
@@ -331,7 +331,7 @@ struct ServerTests {
     /// handler does not cut the connection before its answer.
     @Test func offloadedHandlerOutlastingTheRequestTimeoutIsAnswered() async throws {
         var configuration = fastConfiguration(requestTimeout: .milliseconds(100))
-        configuration.inlineBodyLimit = 0
+        configuration.runsInline = { _ in false }
         let handler: Handler = { request in
             usleep(400_000)
             return echo(request)

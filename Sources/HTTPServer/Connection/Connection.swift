@@ -13,7 +13,7 @@ import Synchronization
 /// Why this shape:
 /// - The loop's queue is the lock: every mutable property is touched only there, which is why the
 ///   class can be `@unchecked Sendable`.
-/// - A request whose body is at most `inlineBodyLimit` is answered right on the loop's queue, where
+/// - A request `runsInline` says yes to is answered right on the loop's queue, where
 ///   it was parsed: no hop for the small requests that are nearly all of the traffic. Any other
 ///   goes to Dispatch's pool, and the connection reads nothing more until its answer is back, so a
 ///   slow handler holds only its own connection, and pipelined responses stay in request order.
@@ -219,7 +219,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             case .request(let request, let keepAlive):
                 let now = ContinuousClock.now
                 let keep = machine.requestParsed(keepAlive: keepAlive, moreBuffered: !parser.isIdle, now: now)
-                if let limit = context.configuration.inlineBodyLimit, request.body.count <= limit {
+                if context.configuration.runsInline?(request) == true {
                     answered(request, context.handler(request), keep: keep, now: now)
                 } else {
                     offload(request, keep: keep, now: now)

@@ -26,12 +26,12 @@ package struct ServerConfiguration: Sendable {
     /// How long a graceful shutdown waits for requests in progress before it closes them anyway;
     /// 10 s fits inside the 30 s Kubernetes and Docker give between SIGTERM and SIGKILL.
     package var shutdownGrace: Duration = .seconds(10)
-    /// Requests whose body is at most this many bytes are answered on the event loop that
-    /// parsed them (no queue hop, the fast path for small requests); larger ones, and all of them
-    /// when nil, run on Dispatch's pool. Set it only for a handler whose time is bounded by its
-    /// body (pure computation, no blocking), since an inline handler delays the loop's other
-    /// connections while it runs. The default, nil, lets any handler block.
-    package var inlineBodyLimit: Int?
+    /// Which requests are answered on the event loop that parsed them (no queue hop: the fast
+    /// path for small requests); the others, and all of them when nil, run on Dispatch's pool.
+    /// Say yes only for requests whose handling is short and cannot block (pure computation on a
+    /// small body), since an inline handler delays the loop's other connections while it runs.
+    /// The default, nil, lets any handler block.
+    package var runsInline: (@Sendable (Request) -> Bool)?
 
     package init() {}
 
