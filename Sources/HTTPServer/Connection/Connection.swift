@@ -129,11 +129,10 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     private func readable() {
         guard !isClosed else { return }
-        // Read until EAGAIN, not just until a short read: Dispatch reports a descriptor's
-        // readiness once, so a reset (or FIN) that arrives together with the last bytes would
-        // otherwise go unseen until the request timeout. A few reads per event at most: a client
-        // streaming fast must not keep this pool thread from the other connections (the source
-        // fires again while bytes remain).
+        // A short read ends the turn: the poller is level-triggered, so whatever is still there (more
+        // bytes, or a FIN or reset that came with the last ones) is reported on its next poll, and
+        // a small request costs one recv, not a second one for EAGAIN. A few full reads per event
+        // at most: a client streaming fast must not keep the loop from its other connections.
         for _ in 0..<Connection.readsPerEvent {
             let n = recv(fd, readBuffer.baseAddress, readBuffer.count, 0)
             if n > 0 {
@@ -151,7 +150,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 requestsBuffered = true
                 apply(machine.bytesReceived(now: now))
                 process()
-                if isClosed || readSuspended || closeAfterFlush { return }
+                if isClosed || readSuspended || closeAfterFlush || n < readBuffer.count { return }
             } else if n == 0 {
                 if lingering {
                     closeNow()
