@@ -504,7 +504,16 @@ private struct TapeParser {
         if first == UInt8(ascii: "0") {
             i &+= 1
         } else if first &- UInt8(ascii: "1") < 9 {
-            Self.readDigits(base, count: n, at: &i, into: &significand)
+            // Integer parts are short (a logit's has one digit): up to four by a byte loop, whose exit is
+            // predictable when the lengths are alike, then the word-wise reader for a long one.
+            significand = UInt64(first &- UInt8(ascii: "0"))
+            i &+= 1
+            let shortEnd = min(n, i &+ 3)
+            while i < shortEnd, base[i] &- UInt8(ascii: "0") < 10 {
+                significand = significand &* 10 &+ UInt64(base[i] &- UInt8(ascii: "0"))
+                i &+= 1
+            }
+            if i == shortEnd { Self.readDigits(base, count: n, at: &i, into: &significand) }
         } else {
             return nil
         }
