@@ -74,6 +74,7 @@ enum ShortestDouble {
     /// zeros.
     /// Wrapping and masking operators throughout: every value is bounded by the algorithm (c < 2^54,
     /// h ≤ 4 so the shifted significands stay below 2^63), and the hot path then carries no overflow traps.
+    @inline(__always)
     private static func toDecimal(q: Int, c: UInt64, dk: Int) -> (UInt64, Int) {
         let out: UInt64 = c & 1
         let cb = c &<< 2
@@ -197,6 +198,7 @@ enum ShortestDouble {
     }
 
     /// Lays out `f · 10^e` as `repr` does. `f == 0` writes "0.0".
+    @inline(__always)
     private static func format(_ significand: UInt64, _ exponent: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
         var f = significand
         var e = exponent
