@@ -96,25 +96,33 @@ enum ShortestDouble {
         let vbl = roundToOdd(g1, g0, cbl &<< h)
         let vbr = roundToOdd(g1, g0, cbr &<< h)
         let s = vb >> 2
-        // Every candidate is computed and the answer selected without branches: which one wins is close to
-        // random for random values, and a mispredicted branch here cost more than the arithmetic.
+        // Every candidate is computed and the answer selected with bit arithmetic on 0/1 flags: which one
+        // wins is close to random for random values, a mispredicted branch here cost more than the
+        // arithmetic, and conditional expressions were compiled back into branches.
         // One digit shorter: s' = floor(s / 10) by multiplication, returned as s' (or s' + 1) times 10^(k+1),
         // so `format` does not divide the trailing zero back out.
         let sp = multiplyHigh(s, 115_292_150_460_684_698 << 4)
         let sp10 = 10 &* sp
         let tp10 = sp10 &+ 10
-        let upin = vbl &+ out <= sp10 &<< 2
-        let wpin = (tp10 &<< 2) &+ out <= vbr
-        let shorter = s >= 10 && upin != wpin
+        let upin = flag(vbl &+ out <= sp10 &<< 2)
+        let wpin = flag((tp10 &<< 2) &+ out <= vbr)
+        let shorter = flag(s >= 10) & (upin ^ wpin)
         let t = s &+ 1
-        let uin = vbl &+ out <= s &<< 2
-        let win = (t &<< 2) &+ out <= vbr
+        let uin = flag(vbl &+ out <= s &<< 2)
+        let win = flag((t &<< 2) &+ out <= vbr)
         let cmp = Int64(bitPattern: vb &- (s &+ t) &<< 1)
-        let closer = uin != win ? uin : cmp < 0 || cmp == 0 && s & 1 == 0
-        let long = closer ? s : t
-        let short = upin ? sp : sp &+ 1
-        return (shorter ? short : long, k &+ dk &+ (shorter ? 1 : 0))
+        // s when exactly one of s, t is in the interval and it is s; else the closer one, ties to even.
+        let nearer = flag(cmp < 0) | (flag(cmp == 0) & ~s & 1)
+        let pickS = (uin ^ win) & uin | (~(uin ^ win) & 1) & nearer
+        let long = t &- pickS
+        let short = sp &+ (1 &- upin)
+        let mask = 0 &- shorter
+        return ((short & mask) | (long & ~mask), k &+ dk &+ Int(shorter))
     }
+
+    /// 1 or 0, for selecting without a branch.
+    @inline(__always)
+    private static func flag(_ condition: Bool) -> UInt64 { condition ? 1 : 0 }
 
     /// The eight decimal digits of `value` (< 10^8) as ASCII, first digit in the lowest byte, so one
     /// little-endian store writes them in order. Splits into 4+4, 2+2+2+2, then 1×8 digits with
