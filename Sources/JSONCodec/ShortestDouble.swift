@@ -189,11 +189,14 @@ enum ShortestDouble {
     /// (first digit in the lowest byte), ready for little-endian stores.
     @inline(__always)
     private static func seventeenDigits(_ value: UInt64) -> (first: UInt8, middle: UInt64, last: UInt64) {
-        let first = value / 10_000_000_000_000_000
-        let rest = value &- first &* 10_000_000_000_000_000
-        let middle = rest / 100_000_000
-        let last = rest &- middle &* 100_000_000
-        return (UInt8(truncatingIfNeeded: first) | 0x30, eightDigits(middle), eightDigits(last))
+        // One 64-bit division by 10^8, then 32-bit arithmetic on the upper nine digits: a shorter chain than
+        // dividing by 10^16 first.
+        let upper = value / 100_000_000
+        let last = value &- upper &* 100_000_000
+        let upper32 = UInt32(truncatingIfNeeded: upper)
+        let first = upper32 / 100_000_000
+        let middle = upper32 &- first &* 100_000_000
+        return (UInt8(truncatingIfNeeded: first) | 0x30, eightDigits(UInt64(middle)), eightDigits(last))
     }
 
     /// Stores the 17 zero-padded digits of `value` (< 10^17) at `p[0..<17]`.
