@@ -47,11 +47,14 @@ struct Tape {
         }
         var nodes: [TapeNode] = []
         nodes.reserveCapacity(bytes.count / 8 + 4)
-        let run = UnsafeMutablePointer<TapeNode>.allocate(capacity: TapeParser.runCapacity)
-        defer { run.deallocate() }
-        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONDecodingError) in
-            var parser = TapeParser(bytes: buffer, maxDepth: maxDepth, run: run)
-            try parser.parseDocument(into: &nodes)
+        // The staging area for runs of numbers is on the stack: a heap block would cost a small request one
+        // more malloc.
+        try withUnsafeTemporaryAllocation(of: TapeNode.self, capacity: TapeParser.runCapacity) {
+            (run) throws(JSONDecodingError) in
+            try bytes.withUnsafeBufferPointer { (buffer) throws(JSONDecodingError) in
+                var parser = TapeParser(bytes: buffer, maxDepth: maxDepth, run: run.baseAddress!)
+                try parser.parseDocument(into: &nodes)
+            }
         }
         self.nodes = nodes
     }
@@ -161,7 +164,7 @@ private struct TapeParser {
     let run: UnsafeMutablePointer<TapeNode>
     var i = 0
 
-    static let runCapacity = 256
+    static let runCapacity = 64
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, run: UnsafeMutablePointer<TapeNode>) {
         self.p = bytes
