@@ -164,7 +164,9 @@ private struct TapeParser {
     let run: UnsafeMutablePointer<TapeNode>
     var i = 0
 
-    static let runCapacity = 64
+    /// 32 nodes are 768 bytes: temporary allocations up to 1 KiB are always on the stack (larger ones depend
+    /// on a runtime check that can send them to the heap).
+    static let runCapacity = 32
 
     init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, run: UnsafeMutablePointer<TapeNode>) {
         self.p = bytes
