@@ -123,9 +123,12 @@ final class DecodingContext {
 
     // MARK: Arrays of numbers, without a container per element
 
-    func doubles(at index: Int, _ path: [any CodingKey]) throws -> [Double] {
+    // The coding paths are built only when an error needs one: an array per element (or per row) was a
+    // malloc each, the most of a batch decode's allocations.
+
+    func doubles(at index: Int, _ path: @autoclosure () -> [any CodingKey]) throws -> [Double] {
         let array = node(index)
-        guard array.kind == .array else { throw mismatch(.array, at: index, path) }
+        guard array.kind == .array else { throw mismatch(.array, at: index, path()) }
         let count = Int(array.end)
         // Elements that are numbers are exactly one node each, so an all-number array is a contiguous run.
         return try tape.nodes.withUnsafeBufferPointer { nodes in
@@ -135,7 +138,7 @@ final class DecodingContext {
                     let node = nodes[k]
                     let value = Double(bitPattern: node.payload)
                     guard node.kind == .number, value.isFinite else {
-                        _ = try double(at: k, path + [IndexKey(i)])  // throws the precise error
+                        _ = try double(at: k, path() + [IndexKey(i)])  // throws the precise error
                         fatalError("unreachable: a non-number or out-of-range number decoded")
                     }
                     buffer[i] = value
@@ -147,21 +150,21 @@ final class DecodingContext {
     }
 
     func doubleRows(at index: Int, _ path: [any CodingKey]) throws -> [[Double]] {
-        try elements(at: index, path) { try doubles(at: $0, $1) }
+        try elements(at: index, path) { try doubles(at: $0, $1()) }
     }
 
     func floats(at index: Int, _ path: [any CodingKey]) throws -> [Float] {
-        try elements(at: index, path) { try float(at: $0, $1) }
+        try elements(at: index, path) { try float(at: $0, $1()) }
     }
 
     func ints(at index: Int, _ path: [any CodingKey]) throws -> [Int] {
-        try elements(at: index, path) { try integer(Int.self, at: $0, $1) }
+        try elements(at: index, path) { try integer(Int.self, at: $0, $1()) }
     }
 
-    /// The array at `index`, each element read by `element(node, its coding path)`.
+    /// The array at `index`, each element read by `element(node, a function making its coding path)`.
     @inline(__always)
     private func elements<T>(
-        at index: Int, _ path: [any CodingKey], _ element: (Int, [any CodingKey]) throws -> T
+        at index: Int, _ path: [any CodingKey], _ element: (Int, () -> [any CodingKey]) throws -> T
     ) throws -> [T] {
         let array = node(index)
         guard array.kind == .array else { throw mismatch(.array, at: index, path) }
@@ -169,7 +172,7 @@ final class DecodingContext {
         result.reserveCapacity(Int(array.end))
         var k = index + 1
         for i in 0..<Int(array.end) {
-            result.append(try element(k, path + [IndexKey(i)]))
+            result.append(try element(k, { path + [IndexKey(i)] }))
             k = tape.next(after: k)
         }
         return result

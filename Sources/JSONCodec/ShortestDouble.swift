@@ -19,11 +19,10 @@ enum ShortestDouble {
     /// Writes `value` (finite) at `p`, returning the number of bytes written.
     static func write(_ value: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
         let bits = value.bitPattern
-        var at = 0
-        if bits >> 63 != 0 {
-            p[0] = UInt8(ascii: "-")
-            at = 1
-        }
+        // The sign without a branch (half of all values are negative, at random): a '-' that the digits
+        // overwrite when the value is positive.
+        p[0] = UInt8(ascii: "-")
+        let at = Int(bits >> 63)
         let fraction = bits & ((1 << 52) - 1)
         let biasedExponent = Int(bits >> 52 & 0x7FF)
         let decimal: (significand: UInt64, exponent: Int)
@@ -71,9 +70,11 @@ enum ShortestDouble {
         return vbp | ((z & mask63) &+ mask63) >> 63
     }
 
-    /// The shortest decimal `f · 10^e` that rounds to `c · 2^q` (c scaled by 10^-dk).
+    /// The shortest decimal `f · 10^e` that rounds to `c · 2^q` (c scaled by 10^-dk); `f` may still end in
+    /// zeros.
     /// Wrapping and masking operators throughout: every value is bounded by the algorithm (c < 2^54,
     /// h ≤ 4 so the shifted significands stay below 2^63), and the hot path then carries no overflow traps.
+    @inline(__always)
     private static func toDecimal(q: Int, c: UInt64, dk: Int) -> (UInt64, Int) {
         let out: UInt64 = c & 1
         let cb = c &<< 2
@@ -95,21 +96,33 @@ enum ShortestDouble {
         let vbl = roundToOdd(g1, g0, cbl &<< h)
         let vbr = roundToOdd(g1, g0, cbr &<< h)
         let s = vb >> 2
-        if s >= 10 {
-            // One digit shorter: s' = floor(s / 10) by multiplication.
-            let sp10 = 10 &* multiplyHigh(s, 115_292_150_460_684_698 << 4)
-            let tp10 = sp10 &+ 10
-            let upin = vbl &+ out <= sp10 &<< 2
-            let wpin = (tp10 &<< 2) &+ out <= vbr
-            if upin != wpin { return (upin ? sp10 : tp10, k + dk) }
-        }
+        // Every candidate is computed and the answer selected with bit arithmetic on 0/1 flags: which one
+        // wins is close to random for random values, a mispredicted branch here cost more than the
+        // arithmetic, and conditional expressions were compiled back into branches.
+        // One digit shorter: s' = floor(s / 10) by multiplication, returned as s' (or s' + 1) times 10^(k+1),
+        // so `format` does not divide the trailing zero back out.
+        let sp = multiplyHigh(s, 115_292_150_460_684_698 << 4)
+        let sp10 = 10 &* sp
+        let tp10 = sp10 &+ 10
+        let upin = flag(vbl &+ out <= sp10 &<< 2)
+        let wpin = flag((tp10 &<< 2) &+ out <= vbr)
+        let shorter = flag(s >= 10) & (upin ^ wpin)
         let t = s &+ 1
-        let uin = vbl &+ out <= s &<< 2
-        let win = (t &<< 2) &+ out <= vbr
-        if uin != win { return (uin ? s : t, k + dk) }
+        let uin = flag(vbl &+ out <= s &<< 2)
+        let win = flag((t &<< 2) &+ out <= vbr)
         let cmp = Int64(bitPattern: vb &- (s &+ t) &<< 1)
-        return (cmp < 0 || cmp == 0 && s & 1 == 0 ? s : t, k + dk)
+        // s when exactly one of s, t is in the interval and it is s; else the closer one, ties to even.
+        let nearer = flag(cmp < 0) | (flag(cmp == 0) & ~s & 1)
+        let pickS = (uin ^ win) & uin | (~(uin ^ win) & 1) & nearer
+        let long = t &- pickS
+        let short = sp &+ (1 &- upin)
+        let mask = 0 &- shorter
+        return ((short & mask) | (long & ~mask), k &+ dk &+ Int(shorter))
     }
+
+    /// 1 or 0, for selecting without a branch.
+    @inline(__always)
+    private static func flag(_ condition: Bool) -> UInt64 { condition ? 1 : 0 }
 
     /// The eight decimal digits of `value` (< 10^8) as ASCII, first digit in the lowest byte, so one
     /// little-endian store writes them in order. Splits into 4+4, 2+2+2+2, then 1×8 digits with
@@ -154,47 +167,49 @@ enum ShortestDouble {
         }
     }
 
-    /// 10^exponent for exponent in 0...19.
-    @inline(__always)
-    private static func powerOfTen(_ exponent: Int) -> UInt64 {
-        // A switch compiles to a constant table; a global array would need a lazy-initialisation check.
-        switch exponent {
-        case 0: 1
-        case 1: 10
-        case 2: 100
-        case 3: 1_000
-        case 4: 10_000
-        case 5: 100_000
-        case 6: 1_000_000
-        case 7: 10_000_000
-        case 8: 100_000_000
-        case 9: 1_000_000_000
-        case 10: 10_000_000_000
-        case 11: 100_000_000_000
-        case 12: 1_000_000_000_000
-        case 13: 10_000_000_000_000
-        case 14: 100_000_000_000_000
-        case 15: 1_000_000_000_000_000
-        case 16: 10_000_000_000_000_000
-        case 17: 100_000_000_000_000_000
-        case 18: 1_000_000_000_000_000_000
-        default: 10_000_000_000_000_000_000
-        }
-    }
+    /// 10^0 … 10^19. A global array of literals is laid out statically, with no lazy initialisation (a
+    /// `switch` compiled to a jump table, an indirect branch that mispredicted whenever the digit count
+    /// changed).
+    private static let powersOfTen: [UInt64] = [
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000, 10_000_000_000,
+        100_000_000_000, 1_000_000_000_000, 10_000_000_000_000, 100_000_000_000_000, 1_000_000_000_000_000,
+        10_000_000_000_000_000, 100_000_000_000_000_000, 1_000_000_000_000_000_000,
+        10_000_000_000_000_000_000,
+    ]
 
+    /// The number of decimal digits of `value` (> 0): floor(log10) from the bit length (1233/4096 ≈ log10 2),
+    /// corrected by one comparison, with no branch.
     @inline(__always)
     private static func digitCount(_ value: UInt64) -> Int {
-        // Most doubles need 16 or 17 digits: two predictable comparisons before the general estimate.
-        if value >= 10_000_000_000_000_000 {
-            return value >= 100_000_000_000_000_000 ? 18 + (value >= 1_000_000_000_000_000_000 ? 1 : 0) : 17
-        }
-        if value >= 1_000_000_000_000_000 { return 16 }
-        // floor(log10) from the bit length (1233/4096 ≈ log10 2), corrected by one comparison.
-        let estimate = ((64 - value.leadingZeroBitCount) * 1233) >> 12
-        return estimate + (value >= powerOfTen(estimate) ? 1 : 0)
+        let estimate = ((64 &- value.leadingZeroBitCount) &* 1233) &>> 12
+        return powersOfTen.withUnsafeBufferPointer { estimate &+ (value >= $0[estimate] ? 1 : 0) }
+    }
+
+    /// The 17 digits of `value` (< 10^17), zero-padded: the first as one ASCII byte, then two words of eight
+    /// (first digit in the lowest byte), ready for little-endian stores.
+    @inline(__always)
+    private static func seventeenDigits(_ value: UInt64) -> (first: UInt8, middle: UInt64, last: UInt64) {
+        // One 64-bit division by 10^8, then 32-bit arithmetic on the upper nine digits: a shorter chain than
+        // dividing by 10^16 first.
+        let upper = value / 100_000_000
+        let last = value &- upper &* 100_000_000
+        let upper32 = UInt32(truncatingIfNeeded: upper)
+        let first = upper32 / 100_000_000
+        let middle = upper32 &- first &* 100_000_000
+        return (UInt8(truncatingIfNeeded: first) | 0x30, eightDigits(UInt64(middle)), eightDigits(last))
+    }
+
+    /// Stores the 17 zero-padded digits of `value` (< 10^17) at `p[0..<17]`.
+    @inline(__always)
+    private static func storeSeventeenDigits(_ value: UInt64, at p: UnsafeMutablePointer<UInt8>) {
+        let (first, middle, last) = seventeenDigits(value)
+        p[0] = first
+        UnsafeMutableRawPointer(p + 1).storeBytes(of: middle.littleEndian, as: UInt64.self)
+        UnsafeMutableRawPointer(p + 9).storeBytes(of: last.littleEndian, as: UInt64.self)
     }
 
     /// Lays out `f · 10^e` as `repr` does. `f == 0` writes "0.0".
+    @inline(__always)
     private static func format(_ significand: UInt64, _ exponent: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
         var f = significand
         var e = exponent
@@ -210,6 +225,33 @@ enum ShortestDouble {
         }
         let n = digitCount(f)
         let decimalExponent = e + n - 1
+        if n >= 15, n <= 17 {
+            // The layouts of nearly every value written in full precision, with the digits stored as three
+            // fixed-size words at an offset (no digit loop, no shuffle): the zero padding of the 17 digits
+            // lands on bytes that are rewritten afterwards, and nothing goes past p[22].
+            if decimalExponent == 0, n >= 16 {
+                // d.ddd: the digits from p[1], the first moved in front of the point.
+                storeSeventeenDigits(f, at: p + (n - 16))
+                p[0] = p[1]
+                p[1] = UInt8(ascii: ".")
+                return n + 1
+            }
+            if decimalExponent < 0, decimalExponent >= -4, n - decimalExponent >= 16 {
+                // 0.000ddd: zeros first, then the digits (the padding only adds zeros), then "0." again.
+                UnsafeMutableRawPointer(p).storeBytes(of: UInt64(0x3030_3030_3030_2E30).littleEndian, as: UInt64.self)
+                storeSeventeenDigits(f, at: p + (n - decimalExponent - 16))
+                p[0] = UInt8(ascii: "0")
+                p[1] = UInt8(ascii: ".")
+                return n - decimalExponent + 1
+            }
+            if decimalExponent < -4 || decimalExponent >= 16, n >= 16 {
+                // d.ddde±XX
+                storeSeventeenDigits(f, at: p + (n - 16))
+                p[0] = p[1]
+                p[1] = UInt8(ascii: ".")
+                return n + 1 + writeExponent(decimalExponent, to: p + n + 1)
+            }
+        }
         if decimalExponent >= -4, decimalExponent < 16 {
             if e >= 0 {
                 // ddd000.0
@@ -253,10 +295,16 @@ enum ShortestDouble {
             p[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: f)
             w = 1
         }
-        p[w] = UInt8(ascii: "e")
-        p[w + 1] = decimalExponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
-        w += 2
-        let magnitude = abs(decimalExponent)
+        return w + writeExponent(decimalExponent, to: p + w)
+    }
+
+    /// Writes `e±XX` (at least two exponent digits, as `repr` does), returning the number of bytes.
+    @inline(__always)
+    private static func writeExponent(_ exponent: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        p[0] = UInt8(ascii: "e")
+        p[1] = exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+        var w = 2
+        let magnitude = abs(exponent)
         if magnitude >= 100 {
             p[w] = UInt8(ascii: "0") &+ UInt8(magnitude / 100)
             w += 1

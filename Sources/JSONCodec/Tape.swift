@@ -47,9 +47,14 @@ struct Tape {
         }
         var nodes: [TapeNode] = []
         nodes.reserveCapacity(bytes.count / 8 + 4)
-        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONDecodingError) in
-            var parser = TapeParser(bytes: buffer, maxDepth: maxDepth)
-            try parser.parseDocument(into: &nodes)
+        // The staging area for runs of numbers is on the stack: a heap block would cost a small request one
+        // more malloc.
+        try withUnsafeTemporaryAllocation(of: TapeNode.self, capacity: TapeParser.runCapacity) {
+            (run) throws(JSONDecodingError) in
+            try bytes.withUnsafeBufferPointer { (buffer) throws(JSONDecodingError) in
+                var parser = TapeParser(bytes: buffer, maxDepth: maxDepth, run: run.baseAddress!)
+                try parser.parseDocument(into: &nodes)
+            }
         }
         self.nodes = nodes
     }
@@ -155,12 +160,19 @@ private struct TapeParser {
     let p: UnsafeBufferPointer<UInt8>
     let n: Int
     let maxDepth: Int
+    /// Staging for a run of numbers, `runCapacity` nodes, owned by the caller.
+    let run: UnsafeMutablePointer<TapeNode>
     var i = 0
 
-    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+    /// 32 nodes are 768 bytes: temporary allocations up to 1 KiB are always on the stack (larger ones depend
+    /// on a runtime check that can send them to the heap).
+    static let runCapacity = 32
+
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int, run: UnsafeMutablePointer<TapeNode>) {
         self.p = bytes
         self.n = bytes.count
         self.maxDepth = maxDepth
+        self.run = run
     }
 
     func fail(_ message: String, at offset: Int) -> JSONDecodingError {
@@ -209,10 +221,31 @@ private struct TapeParser {
             if !isObject, i < n, p[i] == UInt8(ascii: "-") || p[i] &- UInt8(ascii: "0") < 10 {
                 // A run of numbers (a vector): parse them back to back, counting locally, and hand back to
                 // the general loop at the first thing that is not ", number".
+                // Numbers the fast path reads are staged in `run` and appended a chunk at a time, which spares
+                // the per-element uniqueness and capacity checks of `append`.
                 var count: UInt32 = 0
+                var staged = 0
                 while true {
-                    try parseNumber(into: &nodes)
+                    if let (node, end) = fastNumber() {
+                        run[staged] = node
+                        staged &+= 1
+                        i = end
+                        if staged == Self.runCapacity {
+                            nodes.append(contentsOf: UnsafeBufferPointer(start: run, count: staged))
+                            staged = 0
+                        }
+                    } else {
+                        nodes.append(contentsOf: UnsafeBufferPointer(start: run, count: staged))
+                        staged = 0
+                        try parseNumber(into: &nodes)
+                    }
                     count += 1
+                    if i < n, p[i] == UInt8(ascii: ","), i + 1 < n,
+                        p[i + 1] == UInt8(ascii: "-") || p[i + 1] &- UInt8(ascii: "0") < 10
+                    {
+                        i += 1  // the usual separator: a bare comma
+                        continue
+                    }
                     skipWhitespace()
                     guard i < n, p[i] == UInt8(ascii: ",") else { break }
                     var next = i + 1
@@ -222,6 +255,7 @@ private struct TapeParser {
                     guard next < n, p[next] == UInt8(ascii: "-") || p[next] &- UInt8(ascii: "0") < 10 else { break }
                     i = next
                 }
+                nodes.append(contentsOf: UnsafeBufferPointer(start: run, count: staged))
                 nodes[top].end += count
                 continue
             }
@@ -392,36 +426,126 @@ private struct TapeParser {
         i += length
     }
 
-    /// Appends the decimal digits at `p[i...]` to `significand` (wrapping past 19 digits: the caller counts
-    /// digits and uses strtod then). Eight digits at a time while they last: the SWAR test and conversion
-    /// from Lemire's fast_float, which matter because most logits are written with 16 or 17 digits.
+    /// Appends the decimal digits at `base[i...]` to `significand` and moves `i` past them (wrapping past 19
+    /// digits: the caller counts digits and uses strtod then). Eight bytes at a time while eight more remain
+    /// in the buffer: the SWAR digit test and conversion from Lemire's fast_float, extended to the partial
+    /// word that ends the run, so the 0…7 digits before the first non-digit are converted without a
+    /// data-dependent loop. Within eight bytes of the end of the input it reads byte by byte, so no load
+    /// goes past the buffer.
     @inline(__always)
-    mutating func readDigits(into significand: inout UInt64) {
-        var i = self.i
+    static func readDigits(
+        _ base: UnsafePointer<UInt8>, count n: Int, at i: inout Int, into significand: inout UInt64
+    ) {
         var value = significand
-        while i + 8 <= n {
-            let word = UInt64(littleEndian: UnsafeRawPointer(p.baseAddress! + i).loadUnaligned(as: UInt64.self))
-            // All eight bytes are '0'...'9' iff each high nibble is 3 and adding 6 does not carry out of it.
-            let isEightDigits =
-                (word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4)
-                == 0x3333_3333_3333_3333
-            guard isEightDigits else { break }
-            var digits = word &- 0x3030_3030_3030_3030
-            digits = (digits &* 10) &+ (digits >> 8)  // pairs
-            digits =
-                ((digits & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064
-                    &+ ((digits >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) >> 32
-            value = value &* 100_000_000 &+ digits
-            i += 8
+        while i &+ 8 <= n {
+            let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
+            // A byte is a digit iff its high nibble is 3 and adding 6 does not carry out of it; `nonDigit` has
+            // a nonzero byte at each non-digit up to the first one (a carry only starts at a non-digit, so it
+            // can only disturb the bytes after it).
+            let nonDigit =
+                ((word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4))
+                ^ 0x3333_3333_3333_3333
+            if nonDigit == 0 {
+                value = value &* 100_000_000 &+ eightDigitsValue(word &- 0x3030_3030_3030_3030)
+                i &+= 8
+                continue
+            }
+            // k < 8 leading digits: keep their bytes (no borrow reaches them from the bytes after), move them
+            // to the top of the word so the missing leading places read as zeros, and convert as eight.
+            let k = nonDigit.trailingZeroBitCount &>> 3
+            let kept = (word &- 0x3030_3030_3030_3030) & ((1 &<< UInt64(k &* 8)) &- 1)
+            significand = value &* smallPowerOfTen(k) &+ eightDigitsValue(kept &<< UInt64(64 &- k &* 8))
+            i &+= k
+            return
         }
         while i < n {
-            let digit = p[i] &- UInt8(ascii: "0")
+            let digit = base[i] &- UInt8(ascii: "0")
             guard digit < 10 else { break }
             value = value &* 10 &+ UInt64(digit)
-            i += 1
+            i &+= 1
         }
         significand = value
-        self.i = i
+    }
+
+    /// The value of eight digit bytes (0...9 each), the first in the lowest byte.
+    @inline(__always)
+    static func eightDigitsValue(_ digits: UInt64) -> UInt64 {
+        let pairs = (digits &* 10) &+ (digits >> 8)
+        return
+            ((pairs & 0x0000_00FF_0000_00FF) &* 0x000F_4240_0000_0064
+            &+ ((pairs >> 16) & 0x0000_00FF_0000_00FF) &* 0x0000_2710_0000_0001) >> 32
+    }
+
+    /// 10^k for k in 0...7.
+    @inline(__always)
+    static func smallPowerOfTen(_ k: Int) -> UInt64 {
+        // A switch compiles to a constant table; a global array would need a lazy-initialisation check.
+        switch k {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        default: 10_000_000
+        }
+    }
+
+    /// The common number, `-?(0|[1-9][0-9]*)(\.[0-9]+)?` with at most 19 digits in all, converted without
+    /// leaving registers; nil for anything else (an exponent, more digits, a malformed literal, a value only
+    /// Eisel–Lemire's fallback can decide), which `parseNumber` then reads from the same place, so every
+    /// error is still found and reported there.
+    @inline(__always)
+    func fastNumber() -> (node: TapeNode, end: Int)? {
+        let base = p.baseAddress!
+        let start = i
+        var i = start
+        let negative = base[i] == UInt8(ascii: "-")
+        if negative { i &+= 1 }
+        guard i < n else { return nil }
+        var significand: UInt64 = 0
+        let first = base[i]
+        if first == UInt8(ascii: "0") {
+            i &+= 1
+        } else if first &- UInt8(ascii: "1") < 9 {
+            // Integer parts are short (a logit's has one digit): up to four by a byte loop, whose exit is
+            // predictable when the lengths are alike, then the word-wise reader for a long one.
+            significand = UInt64(first &- UInt8(ascii: "0"))
+            i &+= 1
+            let shortEnd = min(n, i &+ 3)
+            while i < shortEnd, base[i] &- UInt8(ascii: "0") < 10 {
+                significand = significand &* 10 &+ UInt64(base[i] &- UInt8(ascii: "0"))
+                i &+= 1
+            }
+            if i == shortEnd { Self.readDigits(base, count: n, at: &i, into: &significand) }
+        } else {
+            return nil
+        }
+        var digitCount = i &- start &- (negative ? 1 : 0)  // an upper bound: a lone 0 is counted too
+        var exponent = 0
+        var isInteger = true
+        if i < n {
+            let c = base[i]
+            if c == UInt8(ascii: ".") {
+                isInteger = false
+                i &+= 1
+                let fractionStart = i
+                Self.readDigits(base, count: n, at: &i, into: &significand)
+                guard i > fractionStart else { return nil }
+                digitCount &+= i &- fractionStart
+                exponent = fractionStart &- i
+            } else if c &- UInt8(ascii: "0") < 10 {
+                return nil  // a leading zero
+            }
+            if i < n, base[i] | 0x20 == UInt8(ascii: "e") { return nil }
+        }
+        guard digitCount <= 19, let value = DecimalConversion.fastDouble(significand: significand, exponent: exponent)
+        else { return nil }
+        let node = TapeNode(
+            kind: .number, flag: isInteger, start: UInt32(truncatingIfNeeded: start),
+            end: UInt32(truncatingIfNeeded: i), payload: (negative ? -value : value).bitPattern)
+        return (node, i)
     }
 
     /// Reads a number per RFC 8259 §6 and converts it to the nearest Double in the same pass.
@@ -439,7 +563,7 @@ private struct TapeParser {
             if i < n, p[i] &- UInt8(ascii: "0") < 10 { throw fail("leading zero in number", at: start) }
         } else if first &- UInt8(ascii: "1") < 9 {
             let digitsStart = i
-            readDigits(into: &significand)
+            Self.readDigits(p.baseAddress!, count: n, at: &i, into: &significand)
             digitCount = i - digitsStart
         } else {
             throw fail("invalid number", at: start)
@@ -454,7 +578,7 @@ private struct TapeParser {
                 while i < n, p[i] == UInt8(ascii: "0") { i += 1 }
             }
             let significantStart = i
-            readDigits(into: &significand)
+            Self.readDigits(p.baseAddress!, count: n, at: &i, into: &significand)
             digitCount += i - significantStart
             guard i > fractionStart else { throw fail(i < n ? "invalid number" : "unexpected end of input", at: i) }
             exponent = fractionStart - i

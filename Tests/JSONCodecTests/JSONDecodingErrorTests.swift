@@ -30,6 +30,28 @@ private func decodeError<T: Decodable>(_ type: T.Type, _ json: String, maxDepth:
             decodeError([String: Int].self, #"{"a": {}}"#)?.description == "a: expected an integer, found an object")
     }
 
+    /// The number-array fast paths build an element's coding path only when it fails: the path must still
+    /// name the element, for each of them.
+    @Test func numberArrayFastPathsNameTheFailingElement() {
+        struct Numbers: Decodable {
+            var counts: [Int]
+            var scales: [Float]
+            var rows: [[Double]]
+        }
+        #expect(
+            decodeError(Numbers.self, #"{"counts": [1, 2.5], "scales": [], "rows": []}"#)?.description
+                == "counts[1]: expected an integer, found 2.5")
+        #expect(
+            decodeError(Numbers.self, #"{"counts": [], "scales": [1, 2, 1e39], "rows": []}"#)?.description
+                == "scales[2]: number 1e39 is out of range")
+        #expect(
+            decodeError(Numbers.self, #"{"counts": [], "scales": [], "rows": [[1], [2, null]]}"#)?.description
+                == "rows[1][1]: expected a number, found null")
+        #expect(
+            decodeError(Numbers.self, #"{"counts": [], "scales": [], "rows": [[1], {}]}"#)?.description
+                == "rows[1]: expected an array, found an object")
+    }
+
     @Test func missingField() {
         let error = decodeError(Body.self, #"{"logit": [[1]]}"#)
         #expect(error == JSONDecodingError(.missingField("logits"), path: ""))

@@ -47,6 +47,33 @@ private func text<T: Encodable>(_ value: T) throws -> String {
         #expect(try text(values) == expected)
     }
 
+    /// Random bit patterns seldom land in [1e-5, 10), where the service's logits and probabilities live and
+    /// where `format` stores 15–17 digits at an offset (`d.ddd`, `0.000ddd`, `d.ddde-XX`): values spread
+    /// evenly over the decimal exponents -9...1, in full precision and rounded to 1...17 significant digits
+    /// (so every digit count meets every layout), against `description`, alone and in arrays.
+    @Test func agreesWithTheStandardLibraryWhereLogitsAndProbabilitiesLive() throws {
+        var generator = SplitMix64(seed: 0x1061_7500)
+        var values: [Double] = []
+        while values.count < 200_000 {
+            let unit = Double(generator.next() >> 11) / 0x1p53
+            let exponent = Int(generator.next() % 11) - 9
+            var value = (1 + 9 * unit) * Double("1e\(exponent)")!
+            let digits = Int(generator.next() % 18)
+            if digits > 0 {
+                // Rounded to about `digits` significant digits (the division may add a last-place error,
+                // which only makes another spelling to check).
+                let scale = Double("1e\(digits - 1 - exponent)")!
+                value = (value * scale).rounded() / scale
+            }
+            if generator.next() % 2 == 0 { value = -value }
+            values.append(value)
+        }
+        let expected = "[" + values.map(\.description).joined(separator: ",") + "]"
+        #expect(try text(values) == expected)
+        #expect(try text([values, values]) == "[\(expected),\(expected)]")
+        for value in values.prefix(5_000) { #expect(try text(value) == value.description) }
+    }
+
     @Test func writesCompactObjectsInEncodingOrderAndOmitsNil() throws {
         struct Response: Encodable {
             var probabilities: [Double]

@@ -179,4 +179,68 @@ private func expectBits(
             try decodeJSON(Float.self, from: Array("3.5e38".utf8))
         }
     }
+
+    /// Every digit count from 1 to 22 (the eight-digit words, the partial word after them, and the switch to
+    /// strtod past 19), split at every place by the decimal point, and with a sign or not: each read on its
+    /// own, where the last digit is the last byte of the input (no word may be loaded past it), and inside
+    /// arrays, where the fast path for runs of numbers reads it followed by `,`, `]` or whitespace.
+    @Test func digitRunsOfEveryLengthAndSplitAgreeWithStrtod() throws {
+        var generator = SplitMix64(seed: 0xD161_7500)
+        var literals: [String] = []
+        for count in 1...22 {
+            for pointAfter in 1...count {
+                for negative in [false, true] {
+                    var digits = (0..<count).map { _ in Character(String(generator.next() % 10)) }
+                    if digits[0] == "0", pointAfter > 1 { digits[0] = "7" }  // no leading zero
+                    var text = negative ? "-" : ""
+                    text += String(digits[..<pointAfter])
+                    if pointAfter < count { text += "." + String(digits[pointAfter...]) }
+                    literals.append(text)
+                }
+            }
+        }
+        for literal in literals {
+            let reference = strtodReference(literal)
+            expectBits(try read(literal), reference, literal)
+            expectBits(try read(" " + literal + "\n"), reference, literal + " (with whitespace)")
+            let one = try decodeJSON([Double].self, from: Array("[\(literal)]".utf8))
+            expectBits(one[0], reference, "[\(literal)]")
+        }
+        for separator in [",", ", ", " ,", ",\n  "] {
+            let text = "[" + literals.joined(separator: separator) + " ]"
+            let values = try decodeJSON([Double].self, from: Array(text.utf8))
+            #expect(values.count == literals.count)
+            for (value, literal) in zip(values, literals) {
+                expectBits(
+                    value, strtodReference(literal), literal + " (in an array, separator \(separator.debugDescription))"
+                )
+            }
+        }
+    }
+
+    /// The run fast path hands anything unusual back to the general reader, which must then find the same
+    /// errors it always did: at the end of the input, in the middle of a run, right after a long digit run.
+    @Test(arguments: [
+        "[1.5,2.25,-", "[1.5,2.25,-]", "[12345678.", "[12345678.]", "[1.2345678901234567,01]", "[0.1,1.e5]",
+        "[1.5,2.5e]", "[1.5,2.5e+]", "[123456789012345678", "[1.5,-x]", "[1.5,2.5", "[1.5,2.5,]", "[1.5 2.5]",
+        "[1234567812345678.", "[-0.12345678,--1]",
+    ])
+    func malformedNumbersInRunsAreSyntaxErrors(_ text: String) {
+        let error = #expect(throws: JSONDecodingError.self) { try decodeJSON([Double].self, from: Array(text.utf8)) }
+        #expect(error?.isSyntaxError == true, "\(text): \(String(describing: error))")
+    }
+
+    /// Numbers the run fast path leaves to the general reader (exponents, integers written as such, more than
+    /// 19 digits, leading zeros in the fraction) mixed with ones it takes, in one array, keep their order.
+    @Test func mixedRunsKeepTheirOrder() throws {
+        let literals = [
+            "1", "-2.5", "3e2", "0.000123", "12345678901234567890123", "-0", "0.5", "7E-3", "1.7976931348623157e308",
+            "5e-324", "9007199254740993", "0.1",
+        ]
+        var many: [String] = []
+        for k in 0..<600 { many.append(literals[k % literals.count]) }  // more than one staging chunk
+        let values = try decodeJSON([Double].self, from: Array(("[" + many.joined(separator: ",") + "]").utf8))
+        #expect(values.count == many.count)
+        for (value, literal) in zip(values, many) { expectBits(value, strtodReference(literal), literal) }
+    }
 }
