@@ -33,7 +33,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
 
     private var machine: ConnectionStateMachine<ContinuousClock>
     private var parser: RequestParser
-    private let readBuffer: UnsafeMutableRawBufferPointer
     private var output = OutputQueue()
 
     private var readSuspended = false
@@ -63,7 +62,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// threads when handlers block.
     private static let pool = DispatchQueue.global()
 
-    private static let readBufferSize = 64 * 1024
     private static let readsPerEvent = 4
     /// How much a closing connection reads and throws away before it gives up lingering.
     private static let maxDiscardedBytes = 1 << 20
@@ -80,11 +78,6 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             requestTimeout: context.configuration.requestTimeout, idleTimeout: context.configuration.idleTimeout,
             now: .now)
         self.parser = RequestParser(limits: context.limits)
-        self.readBuffer = .allocate(byteCount: Connection.readBufferSize, alignment: 16)
-    }
-
-    deinit {
-        readBuffer.deallocate()
     }
 
     /// Starts reading and arms the idle timer. Called once, after the server has registered it.
@@ -134,6 +127,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         // a small request costs one recv, not a second one for EAGAIN. A few full reads per event
         // at most: a client streaming fast must not keep the loop from its other connections.
         for _ in 0..<Connection.readsPerEvent {
+            // The loop's buffer: the bytes are copied into the parser before anything else runs.
+            let readBuffer = loop.readBuffer
             let n = recv(fd, readBuffer.baseAddress, readBuffer.count, 0)
             if n > 0 {
                 if lingering || closeAfterFlush {

@@ -40,6 +40,10 @@ package final class EventLoop: @unchecked Sendable {
     private var deferred: [any EventLoopHandler] = []
     /// A batch of ready sockets is being run (on `queue`).
     private(set) var isPolling = false
+    /// Where the loop's connections receive, each copying what it got into its parser before the
+    /// next runs: one buffer per loop rather than 64 KiB per connection, so it can be larger (a
+    /// 2.5 MB body in 10 reads, not 40) and idle connections hold none.
+    let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
 
     /// The process's loops, one per CPU it may use (see `usableCPUs`), created on first use and
     /// kept for the life of the process, as Dispatch's own threads are.
