@@ -77,19 +77,27 @@ struct JSONWriter: TextOutputStream {
         }
     }
 
-    /// Finite doubles only (checked when encoded). Formats straight into the output: room for the
-    /// longest spelling of every element is zero-filled first, then trimmed.
+    /// Finite doubles only (checked when encoded). Formats into a stack buffer that is appended whenever it
+    /// may not hold one more element, with room for the longest spelling of every element reserved first:
+    /// zero-filling that room in the output and trimming it afterwards wrote every byte twice.
     private mutating func writeDoubles(_ values: [Double]) {
-        let start = bytes.count
-        let room = values.count * (ShortestDouble.maxLength + 1) + 2
-        bytes.append(contentsOf: repeatElement(0, count: room))
-        let used = bytes.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress! + start
+        let needed = bytes.count + values.count * (ShortestDouble.maxLength + 1) + 2
+        if bytes.capacity < needed {
+            // Geometric growth, as append's: reserving the exact size would reallocate for every row of a batch.
+            bytes.reserveCapacity(max(needed, 2 * bytes.capacity))
+        }
+        bytes.append(UInt8(ascii: "["))
+        // Up to 1 KiB, a temporary allocation is always on the stack.
+        let capacity = 1024
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { chunk in
+            let base = chunk.baseAddress!
             var w = 0
-            base[w] = UInt8(ascii: "[")
-            w += 1
             values.withUnsafeBufferPointer { values in
                 for i in values.indices {
+                    if w > capacity - ShortestDouble.maxLength - 1 {
+                        bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: w))
+                        w = 0
+                    }
                     if i > 0 {
                         base[w] = UInt8(ascii: ",")
                         w += 1
@@ -97,10 +105,9 @@ struct JSONWriter: TextOutputStream {
                     w += ShortestDouble.write(values[i], to: base + w)
                 }
             }
-            base[w] = UInt8(ascii: "]")
-            return w + 1
+            bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: w))
         }
-        bytes.removeLast(room - used)
+        bytes.append(UInt8(ascii: "]"))
     }
 
     private mutating func writeInteger<I: FixedWidthInteger>(_ value: I) {

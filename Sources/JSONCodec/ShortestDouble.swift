@@ -301,16 +301,21 @@ enum ShortestDouble {
     /// Writes `e±XX` (at least two exponent digits, as `repr` does), returning the number of bytes.
     @inline(__always)
     private static func writeExponent(_ exponent: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
-        p[0] = UInt8(ascii: "e")
-        p[1] = exponent < 0 ? UInt8(ascii: "-") : UInt8(ascii: "+")
+        let negative = exponent < 0
+        let magnitude = UInt32(truncatingIfNeeded: negative ? -exponent : exponent)
+        // "e-" or "e+", then the digits two bytes at a time.
+        let sign: UInt16 = negative ? 0x2D65 : 0x2B65
+        UnsafeMutableRawPointer(p).storeBytes(of: sign.littleEndian, as: UInt16.self)
         var w = 2
-        let magnitude = abs(exponent)
+        var rest = magnitude
         if magnitude >= 100 {
-            p[w] = UInt8(ascii: "0") &+ UInt8(magnitude / 100)
-            w += 1
+            p[2] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude / 100)
+            rest = magnitude % 100
+            w = 3
         }
-        p[w] = UInt8(ascii: "0") &+ UInt8(magnitude / 10 % 10)
-        p[w + 1] = UInt8(ascii: "0") &+ UInt8(magnitude % 10)
+        let tens = rest / 10
+        let pair = 0x3030 | UInt16(truncatingIfNeeded: tens) | UInt16(truncatingIfNeeded: rest &- tens &* 10) << 8
+        UnsafeMutableRawPointer(p + w).storeBytes(of: pair.littleEndian, as: UInt16.self)
         return w + 2
     }
 }
