@@ -71,6 +71,17 @@ package struct RequestParser: Sendable {
     package mutating func append(_ bytes: UnsafeRawBufferPointer) {
         guard phase != .failed, !bytes.isEmpty else { return }
         compact()
+        var bytes = bytes
+        if case .fixedBody(let remaining) = phase, readIndex == buffer.count {
+            // A Content-Length body arriving with nothing else buffered goes straight into the body,
+            // not through `buffer` first: one copy of a 2.5 MB body instead of two.
+            let n = min(bytes.count, remaining)
+            if body.isEmpty { body.reserveCapacity(remaining) }  // see `next()`, `.fixedBody`
+            body.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[..<n]))
+            phase = n == remaining ? .complete : .fixedBody(remaining: remaining - n)
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[n...])
+            if bytes.isEmpty { return }
+        }
         bytes.withMemoryRebound(to: UInt8.self) { buffer.append(contentsOf: $0) }
     }
 
