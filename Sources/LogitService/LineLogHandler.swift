@@ -113,11 +113,7 @@ package struct LineLogHandler: LogHandler {
 /// The local time as `2026-11-29T21:25:03+0000` (StreamLogHandler's `%Y-%m-%dT%H:%M:%S%z`),
 /// formatted at most once per second.
 package final class TimestampCache: Sendable {
-    private struct Entry {
-        var second: Int
-        var text: String
-    }
-    private let entry = Locked(Entry(second: Int.min, text: ""))
+    private let text = PerSecondText(format: TimestampCache.format(epochSeconds:))
 
     package init() {}
 
@@ -127,15 +123,7 @@ package final class TimestampCache: Sendable {
     package func current() -> String { text(atEpochSecond: time(nil)) }
 
     /// The timestamp for `second`, reformatted only when the second changed since the last call.
-    package func text(atEpochSecond second: Int) -> String {
-        entry.withLock { entry in
-            if entry.second != second {
-                entry.second = second
-                entry.text = Self.format(epochSeconds: second)
-            }
-            return entry.text
-        }
-    }
+    package func text(atEpochSecond second: Int) -> String { text.text(atEpochSecond: second) }
 
     package static func format(epochSeconds: Int) -> String {
         var t = time_t(epochSeconds)

@@ -1,7 +1,6 @@
 import CoreMetrics
 import HTTPServer
 import Prometheus
-import Synchronization
 
 /// The service's Prometheus metrics, through swift-metrics' API with a registry of our own (no
 /// global bootstrap, so that several services in one test process keep separate counts).
@@ -11,8 +10,11 @@ import Synchronization
 package final class ServiceMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
-    private let requests = Mutex<[RequestKey: CoreMetrics.Counter]>([:])
-    private let latencies = Mutex<[LatencyKey: CoreMetrics.Timer]>([:])
+    // `Locked` (a pthread mutex), not Synchronization's `Mutex`: ThreadSanitizer cannot see the
+    // latter's ordering on Linux and reported a metric made under it on one event loop and used
+    // on another as a race (see `Locked`).
+    private let requests = Locked<[RequestKey: CoreMetrics.Counter]>([:])
+    private let latencies = Locked<[LatencyKey: CoreMetrics.Timer]>([:])
     private let inFlight: CoreMetrics.Meter
     private let openConnections: CoreMetrics.Meter
 

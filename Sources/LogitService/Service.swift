@@ -14,7 +14,7 @@ package final class LogitService: Sendable {
     /// What the routes share with the service, in one reference the handlers can capture.
     private final class State: Sendable {
         let ready = Atomic<Bool>(true)
-        let server = Mutex<Server?>(nil)
+        let server = Locked<Server?>(nil)
         var openConnections: Int { server.withLock { $0?.openConnections ?? 0 } }
     }
 

@@ -9,30 +9,15 @@
 /// Every response carries a `Date`, and formatting one costs more than the rest of a small
 /// response; the value only changes once a second, so connections share one cached copy.
 package final class DateCache: Sendable {
-    private struct Entry {
-        var second: Int
-        var value: String
-    }
-    private let entry: Locked<Entry>
+    private let text = PerSecondText(format: DateCache.imfFixdate(epochSeconds:))
 
-    package init() {
-        let now = DateCache.currentSecond()
-        entry = Locked(Entry(second: now, value: DateCache.imfFixdate(epochSeconds: now)))
-    }
+    package init() {}
 
     /// The header value for the current second.
     package func current() -> String { value(atEpochSecond: DateCache.currentSecond()) }
 
     /// The header value for `second`, reformatted only when the second changed since the last call.
-    package func value(atEpochSecond second: Int) -> String {
-        entry.withLock { entry in
-            if entry.second != second {
-                entry.second = second
-                entry.value = DateCache.imfFixdate(epochSeconds: second)
-            }
-            return entry.value
-        }
-    }
+    package func value(atEpochSecond second: Int) -> String { text.text(atEpochSecond: second) }
 
     static func currentSecond() -> Int {
         var ts = timespec()
@@ -55,5 +40,32 @@ package final class DateCache: Sendable {
         while yearText.count < 4 { yearText = "0" + yearText }
         return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(yearText) "
             + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}
+
+/// A text that depends only on the second (a `Date` header, a log timestamp), formatted when the
+/// second changes and shared by every caller until the next one.
+package final class PerSecondText: Sendable {
+    private struct Entry {
+        var second: Int
+        var text: String
+    }
+    private let entry = Locked(Entry(second: Int.min, text: ""))
+    private let format: @Sendable (Int) -> String
+
+    /// - Parameter format: the text for a second since the epoch.
+    package init(format: @escaping @Sendable (Int) -> String) {
+        self.format = format
+    }
+
+    /// The text for `second`, reformatted only when the second changed since the last call.
+    package func text(atEpochSecond second: Int) -> String {
+        entry.withLock { entry in
+            if entry.second != second {
+                entry.second = second
+                entry.text = format(second)
+            }
+            return entry.text
+        }
     }
 }
