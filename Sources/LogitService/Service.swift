@@ -59,27 +59,12 @@ package final class LogitService: Sendable {
         guard request.body.count <= inlineBodyLimit else { return false }
         switch request.path {
         case "/linear": return false
-        case "/classify": return !contains(request.body, "weights") && !request.body.contains(UInt8(ascii: "\\"))
+        case "/classify": return !request.body.contains("weights".utf8) && !request.body.contains(UInt8(ascii: "\\"))
         default: return true
         }
     }
 
     package static let inlineBodyLimit = 65_536
-
-    private static func contains(_ bytes: [UInt8], _ word: StaticString) -> Bool {
-        let needle = UnsafeBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount)
-        guard bytes.count >= needle.count, let first = needle.first else { return false }
-        return bytes.withUnsafeBufferPointer { haystack in
-            var i = 0
-            while i <= haystack.count - needle.count {
-                if haystack[i] == first && (1..<needle.count).allSatisfy({ haystack[i + $0] == needle[$0] }) {
-                    return true
-                }
-                i += 1
-            }
-            return false
-        }
-    }
 
     /// Readiness off (`/readyz` answers 503), then the server's graceful shutdown; true when every
     /// connection closed within the grace period.
