@@ -336,6 +336,59 @@ struct RequestParserTests {
         #expect(parser.bufferedByteCount == 0)
     }
 
+    @Test("a large body is received in place, in pieces, mixed with appends, and what follows it stays buffered")
+    func receivesALargeBodyInPlace() {
+        var parser = RequestParser()
+        let length = RequestParser.inPlaceBodyMinimum + 1000
+        let body = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+        let next = Array("GET /b HTTP/1.1\r\nHost: h\r\n\r\n".utf8)
+        // Not inside a body: the bytes must come through `append`.
+        #expect(parser.receiveBody { _ in Issue.record("asked to receive outside a body"); return 0 } == nil)
+        parser.append(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \(length)\r\n\r\n".utf8))
+        guard case .head = parser.next() else {
+            Issue.record("expected a head")
+            return
+        }
+        var sent = 0
+        // recv's answers: a piece, nothing yet (EAGAIN), a piece, then the rest through `append` along
+        // with the next request's bytes.
+        for piece in [40_000, -1, 20_000] {
+            let result = parser.receiveBody { space in
+                #expect(space.count == length - sent)
+                guard piece > 0 else { return piece }
+                space.copyBytes(from: body[sent..<sent + piece])
+                return piece
+            }
+            #expect(result?.requested == length - sent)
+            #expect(result?.received == piece)
+            if piece > 0 { sent += piece }
+            #expect(parser.next() == nil)
+        }
+        parser.append(Array(body[sent...]) + next)
+        guard case .request(let received, keepAlive: true) = parser.next() else {
+            Issue.record("expected the request")
+            return
+        }
+        #expect(received.body == body)
+        #expect(parser.bufferedByteCount == next.count)
+        #expect(parser.next() == .head(head(.get, "/b", ["Host": "h"])))
+        #expect(parser.next() == request(head(.get, "/b", ["Host": "h"])))
+        #expect(parser.isIdle)
+    }
+
+    @Test("a body below the in-place minimum, or one already partly buffered, still comes through append")
+    func smallOrBufferedBodiesAreNotReceivedInPlace() {
+        var parser = RequestParser()
+        parser.append(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n".utf8))
+        _ = parser.next()
+        #expect(parser.receiveBody { _ in 0 } == nil)
+        var large = RequestParser()
+        let length = RequestParser.inPlaceBodyMinimum
+        large.append(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \(length)\r\n\r\nab".utf8))
+        _ = large.next()
+        #expect(large.receiveBody { _ in 0 } == nil)
+    }
+
     @Test("the head arrives before the body, so the server can send 100 Continue")
     func emitsTheHeadBeforeTheBodyArrives() {
         var parser = RequestParser()

@@ -127,9 +127,19 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         // a small request costs one recv, not a second one for EAGAIN. A few full reads per event
         // at most: a client streaming fast must not keep the loop from its other connections.
         for _ in 0..<Connection.readsPerEvent {
-            // The loop's buffer: the bytes are copied into the parser before anything else runs.
+            // The loop's buffer: the bytes are copied into the parser before anything else runs. A large
+            // body is received straight into place instead.
             let readBuffer = loop.readBuffer
-            let n = recv(fd, readBuffer.baseAddress, readBuffer.count, 0)
+            var requested = readBuffer.count
+            var inPlace = false
+            let n: Int
+            if !lingering && !closeAfterFlush,
+                let direct = parser.receiveBody({ recv(fd, $0.baseAddress, $0.count, 0) })
+            {
+                (n, requested, inPlace) = (direct.received, direct.requested, true)
+            } else {
+                n = recv(fd, readBuffer.baseAddress, readBuffer.count, 0)
+            }
             if n > 0 {
                 if lingering || closeAfterFlush {
                     // Draining before the close: discarded, and bounded, so a peer cannot keep a
@@ -141,11 +151,11 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
                 }
                 let now = ContinuousClock.now
                 if parser.isIdle { requestStart = now }
-                parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[..<n]))
+                if !inPlace { parser.append(UnsafeRawBufferPointer(rebasing: readBuffer[..<n])) }
                 requestsBuffered = true
                 apply(machine.bytesReceived(now: now))
                 process()
-                if isClosed || readSuspended || closeAfterFlush || n < readBuffer.count { return }
+                if isClosed || readSuspended || closeAfterFlush || n < requested { return }
             } else if n == 0 {
                 if lingering {
                     closeNow()

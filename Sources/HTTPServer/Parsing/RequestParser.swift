@@ -43,6 +43,9 @@ package struct RequestParser: Sendable {
         case head
         /// The head was handed out; `remaining` bytes of a Content-Length body to go.
         case fixedBody(remaining: Int)
+        /// A large Content-Length body being received in place (`receiveBody`): `body` already has the
+        /// declared length, of which the first `filled` bytes have arrived.
+        case receivingBody(filled: Int)
         /// Before a chunk-size line.
         case chunkSize
         /// Inside a chunk's data.
@@ -72,6 +75,16 @@ package struct RequestParser: Sendable {
         guard phase != .failed, !bytes.isEmpty else { return }
         compact()
         var bytes = bytes
+        if case .receivingBody(let filled) = phase {
+            let n = min(bytes.count, body.count - filled)
+            body.withUnsafeMutableBytes { body in
+                UnsafeMutableRawBufferPointer(rebasing: body[filled..<filled + n]).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: bytes[..<n]))
+            }
+            phase = filled + n == body.count ? .complete : .receivingBody(filled: filled + n)
+            bytes = UnsafeRawBufferPointer(rebasing: bytes[n...])
+            if bytes.isEmpty { return }
+        }
         if case .fixedBody(let remaining) = phase, readIndex == buffer.count {
             // A Content-Length body arriving with nothing else buffered goes straight into the body,
             // not through `buffer` first: one copy of a 2.5 MB body instead of two.
@@ -83,6 +96,38 @@ package struct RequestParser: Sendable {
             if bytes.isEmpty { return }
         }
         bytes.withMemoryRebound(to: UInt8.self) { buffer.append(contentsOf: $0) }
+    }
+
+    /// Bodies at least this long are received in place by `receiveBody`.
+    static let inPlaceBodyMinimum = 64 * 1024
+
+    /// Receives the current Content-Length body's next bytes straight into the body, when the parser is
+    /// inside one of at least `inPlaceBodyMinimum` bytes with nothing else buffered: `receive` is given the
+    /// body's missing bytes and returns how many it wrote, or what `recv` returns for none. Returns that
+    /// and how many bytes were asked for, or nil when the bytes must come through `append` instead.
+    ///
+    /// Why: a 2.5 MB body read through the connection's buffer and then copied into the body cost a copy
+    /// of every byte (2 % of a large request's time).
+    package mutating func receiveBody(
+        _ receive: (UnsafeMutableRawBufferPointer) -> Int
+    ) -> (received: Int, requested: Int)? {
+        if case .fixedBody(let remaining) = phase, body.isEmpty, readIndex == buffer.count,
+            remaining >= Self.inPlaceBodyMinimum
+        {
+            // The declared length at once (it is within the body limit). Bytes a UInt8 array has not been
+            // given yet are never read: the request is handed out only once all of them have arrived,
+            // and a connection that ends sooner drops the array unread. Capacity is address space, so a
+            // client that declares much and sends little costs no memory for the rest.
+            body = [UInt8](unsafeUninitializedCapacity: remaining) { _, count in count = remaining }
+            phase = .receivingBody(filled: 0)
+        }
+        guard case .receivingBody(let filled) = phase else { return nil }
+        let requested = body.count - filled
+        let n = body.withUnsafeMutableBytes { receive(UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+        if n > 0 {
+            phase = filled + n == body.count ? .complete : .receivingBody(filled: filled + n)
+        }
+        return (n, requested)
     }
 
     package mutating func append(_ bytes: [UInt8]) {
@@ -139,6 +184,8 @@ package struct RequestParser: Sendable {
                         phase = n == remaining ? .complete : .fixedBody(remaining: remaining - n)
                         if n < remaining { return nil }
                     }
+                case .receivingBody:
+                    return nil
                 case .chunkSize:
                     guard try parseChunkSize() else { return nil }
                 case .chunkData(let remaining):
