@@ -343,7 +343,10 @@ struct RequestParserTests {
         let body = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
         let next = Array("GET /b HTTP/1.1\r\nHost: h\r\n\r\n".utf8)
         // Not inside a body: the bytes must come through `append`.
-        #expect(parser.receiveBody { _ in Issue.record("asked to receive outside a body"); return 0 } == nil)
+        #expect(
+            parser.receiveBody { _ in
+                Issue.record("asked to receive outside a body"); return 0
+            } == nil)
         parser.append(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \(length)\r\n\r\n".utf8))
         guard case .head = parser.next() else {
             Issue.record("expected a head")
