@@ -162,6 +162,39 @@ private struct Layer: Codable, Equatable {
         #expect(try decode([Double].self, "[ 1 , 2 ,\n3\t]") == [1, 2, 3])
     }
 
+    /// An array of numbers only is stored packed (values and literal offsets, no node per element); every
+    /// way of reading it must see the same elements as an array of nodes would give.
+    @Test func numberOnlyArraysReadAlikeEveryWay() throws {
+        // 100 elements (several staging chunks), with literals only the slow path reads among them.
+        var literals = (0..<100).map { "\(Double($0) * 1.25 - 40)" }
+        literals[7] = "1e-5"
+        literals[40] = "2E+3"
+        literals[63] = "1.2345678901234567890123"
+        literals[90] = "-0"
+        let values = literals.map { Double($0)! }
+        let json = "[" + literals.joined(separator: ", ") + "]"
+        #expect(try decode([Double].self, json) == values)
+        #expect(try decode(AnyJSON.self, json) == .array(values.map { .number($0) }))
+        #expect(try decode([Float].self, json) == values.map { Float($0) })
+        // The integer reading sees each literal as written: "-40.0" is an integer, "-38.75" is not.
+        #expect(throws: JSONDecodingError(.notAnInteger(literal: "-38.75"), path: "[1]")) {
+            try decode([Int].self, json)
+        }
+        #expect(try decode([Int].self, "[3, -7, 30e-1, 12]") == [3, -7, 3, 12])
+        // Packed arrays beside and inside other values: what follows each one is found again.
+        struct Doc: Decodable, Equatable {
+            var a: [Double]
+            var rows: [[Double]]
+            var b: [Int]
+            var tail: String
+        }
+        let doc = #"{"a": [1, 2.5], "rows": [[1], [2, 3], []], "b": [4, 5], "tail": "end"}"#
+        #expect(try decode(Doc.self, doc) == Doc(a: [1, 2.5], rows: [[1], [2, 3], []], b: [4, 5], tail: "end"))
+        #expect(throws: JSONDecodingError(.numberOutOfRange(literal: "1e400"), path: "rows[1][1]")) {
+            try decode(Doc.self, #"{"a": [], "rows": [[1], [2, 1e400]], "b": [], "tail": ""}"#)
+        }
+    }
+
     @Test func stringsDecodeEveryEscape() throws {
         let json = #""\" \\ \/ \b \f \n \r \t \u0000 \u00e9 \u20AC \uD834\uDD1E""#
         #expect(try decode(String.self, json) == "\" \\ / \u{8} \u{C} \n \r \t \u{0} é € 𝄞")
