@@ -75,6 +75,11 @@ package struct RequestParser: Sendable {
         guard phase != .failed, !bytes.isEmpty else { return }
         compact()
         var bytes = bytes
+        if case .fixedBody(let remaining) = phase, readIndex == buffer.count, body.isEmpty,
+            remaining >= Self.inPlaceBodyMinimum
+        {
+            startReceivingInPlace(length: remaining)
+        }
         if case .receivingBody(let filled) = phase {
             let n = min(bytes.count, body.count - filled)
             body.withUnsafeMutableBytes { body in
@@ -114,20 +119,25 @@ package struct RequestParser: Sendable {
         if case .fixedBody(let remaining) = phase, body.isEmpty, readIndex == buffer.count,
             remaining >= Self.inPlaceBodyMinimum
         {
-            // The declared length at once (it is within the body limit). Bytes a UInt8 array has not been
-            // given yet are never read: the request is handed out only once all of them have arrived,
-            // and a connection that ends sooner drops the array unread. Capacity is address space, so a
-            // client that declares much and sends little costs no memory for the rest.
-            body = [UInt8](unsafeUninitializedCapacity: remaining) { _, count in count = remaining }
-            phase = .receivingBody(filled: 0)
+            startReceivingInPlace(length: remaining)
         }
-        guard case .receivingBody(let filled) = phase else { return nil }
+        guard case .receivingBody(let filled) = phase, readIndex == buffer.count else { return nil }
         let requested = body.count - filled
         let n = body.withUnsafeMutableBytes { receive(UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
         if n > 0 {
             phase = filled + n == body.count ? .complete : .receivingBody(filled: filled + n)
         }
         return (n, requested)
+    }
+
+    /// Gives the body its declared length at once (within the body limit) and moves to
+    /// `.receivingBody`. Bytes a UInt8 array has not been given yet are never read: the request is
+    /// handed out only once all of them have arrived, and a connection that ends sooner drops the
+    /// array unread. Capacity is address space, so a client that declares much and sends little costs
+    /// no memory for the rest.
+    private mutating func startReceivingInPlace(length: Int) {
+        body = [UInt8](unsafeUninitializedCapacity: length) { _, count in count = length }
+        phase = .receivingBody(filled: 0)
     }
 
     package mutating func append(_ bytes: [UInt8]) {
@@ -170,6 +180,19 @@ package struct RequestParser: Sendable {
                         body = Array(buffer[readIndex..<readIndex + remaining])
                         readIndex += remaining
                         phase = .complete
+                    } else if body.isEmpty, remaining >= Self.inPlaceBodyMinimum {
+                        // The start of a large body: the rest is received in place (`receiveBody`).
+                        startReceivingInPlace(length: remaining)
+                        let n = available
+                        body.withUnsafeMutableBytes { body in
+                            buffer.withUnsafeBytes { buffer in
+                                UnsafeMutableRawBufferPointer(rebasing: body[..<n]).copyMemory(
+                                    from: UnsafeRawBufferPointer(rebasing: buffer[readIndex..<readIndex + n]))
+                            }
+                        }
+                        readIndex += n
+                        phase = .receivingBody(filled: n)
+                        return nil
                     } else {
                         let n = min(available, remaining)
                         guard n > 0 else { return nil }
