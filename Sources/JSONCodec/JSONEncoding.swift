@@ -19,10 +19,11 @@ package func encodeJSON<T: Encodable>(_ value: T, into buffer: inout [UInt8]) th
     } catch {
         throw JSONEncodingError(.invalidValue(String(describing: error)), path: "")
     }
-    var writer = JSONWriter()
-    swap(&writer.bytes, &buffer)
-    writer.write(tree)
-    swap(&writer.bytes, &buffer)
+    if buffer.isEmpty {
+        buffer = JSONWriter.document(tree)
+    } else {
+        buffer.append(contentsOf: JSONWriter.document(tree))
+    }
 }
 
 /// Encodes `value` as compact JSON; see `encodeJSON(_:into:)`.

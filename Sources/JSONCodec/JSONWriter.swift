@@ -1,113 +1,152 @@
-/// Writes encoded values as compact JSON bytes.
+/// Writes encoded values as compact JSON bytes, straight into the array that is returned.
+///
+/// `document(_:)` first bounds the length of the text from the tree (a number array's bound is its count
+/// times the longest spelling, so this costs nothing per element), makes the array with that capacity,
+/// uninitialised, and writes through a pointer: no intermediate buffer, no capacity check per byte.
 ///
 /// Doubles go through `ShortestDouble` (Schubfach, spelled as Python's `repr`). It is a `TextOutputStream`
 /// for Floats: `Float.write(to:)` formats into a stack buffer and hands the ASCII bytes to `_writeASCII`,
 /// so no `String` is made (`description` allocates for results longer than 15 bytes).
 struct JSONWriter: TextOutputStream {
-    var bytes: [UInt8] = []
+    /// Where the next byte goes.
+    private var p: UnsafeMutablePointer<UInt8>
 
-    mutating func write(_ string: String) { bytes.append(contentsOf: string.utf8) }
+    private init(_ start: UnsafeMutablePointer<UInt8>) { p = start }
 
-    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: buffer) }
+    /// The JSON text of `value`.
+    static func document(_ value: EncodedValue) -> [UInt8] {
+        let bound = maxLength(value)
+        return [UInt8](unsafeUninitializedCapacity: bound) { buffer, count in
+            guard let start = buffer.baseAddress else { return }
+            var writer = JSONWriter(start)
+            writer.write(value)
+            count = writer.p - start
+            precondition(count <= bound, "JSONWriter.maxLength is not an upper bound")
+        }
+    }
+
+    /// The longest Float spelling: "-1.17549435e-38" is 15 bytes; 24 leaves room.
+    private static let maxFloatLength = 24
+    /// The longest integer: "-9223372036854775808" and "18446744073709551615" are 20 bytes.
+    private static let maxIntegerLength = 20
+
+    /// An upper bound of the length of `value`'s text.
+    static func maxLength(_ value: EncodedValue) -> Int {
+        switch value {
+        case .null, .bool: return 5
+        case .signed, .unsigned: return maxIntegerLength
+        case .double: return ShortestDouble.maxLength
+        case .float: return maxFloatLength
+        case .string(let text): return maxLength(text)
+        case .array(let array):
+            return array.elements.reduce(2 + array.elements.count) { $0 + maxLength($1) }
+        case .object(let object):
+            var total = 2 + 2 * object.keys.count
+            for i in object.keys.indices { total += maxLength(object.keys[i]) + maxLength(object.values[i]) }
+            return total
+        case .deferred(let encoder): return maxLength(encoder.value ?? .object(EncodedObject()))
+        case .doubles(let values): return 2 + values.count * (ShortestDouble.maxLength + 1)
+        case .doubleRows(let rows):
+            return rows.reduce(2 + rows.count) { $0 + 2 + $1.count * (ShortestDouble.maxLength + 1) }
+        case .floats(let values): return 2 + values.count * (maxFloatLength + 1)
+        case .ints(let values): return 2 + values.count * (maxIntegerLength + 1)
+        }
+    }
+
+    /// Quotes and at most 6 bytes (`\u00XX`) per UTF-8 byte.
+    private static func maxLength(_ text: String) -> Int { 2 + 6 * text.utf8.count }
+
+    mutating func write(_ string: String) {
+        for byte in string.utf8 { put(byte) }
+    }
+
+    mutating func _writeASCII(_ buffer: UnsafeBufferPointer<UInt8>) { copy(buffer) }
+
+    @inline(__always)
+    private mutating func put(_ byte: UInt8) {
+        p.pointee = byte
+        p += 1
+    }
+
+    @inline(__always)
+    private mutating func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let source = bytes.baseAddress else { return }
+        p.update(from: source, count: bytes.count)
+        p += bytes.count
+    }
+
+    @inline(__always)
+    private mutating func copy(_ literal: StaticString) {
+        copy(UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
+    }
 
     mutating func write(_ value: EncodedValue) {
         switch value {
-        case .null: append("null")
-        case .bool(let flag): flag ? append("true") : append("false")
+        case .null: copy("null")
+        case .bool(let flag): flag ? copy("true") : copy("false")
         case .signed(let number): writeInteger(number)
         case .unsigned(let number): writeInteger(number)
-        case .double(let number): writeDouble(number)
+        case .double(let number): p += ShortestDouble.write(number, to: p)
         case .float(let number): number.write(to: &self)
         case .string(let text): writeString(text)
         case .array(let array):
-            bytes.append(UInt8(ascii: "["))
+            put(UInt8(ascii: "["))
             for (i, element) in array.elements.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { put(UInt8(ascii: ",")) }
                 write(element)
             }
-            bytes.append(UInt8(ascii: "]"))
+            put(UInt8(ascii: "]"))
         case .object(let object):
-            bytes.append(UInt8(ascii: "{"))
+            put(UInt8(ascii: "{"))
             for i in object.keys.indices {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { put(UInt8(ascii: ",")) }
                 writeString(object.keys[i])
-                bytes.append(UInt8(ascii: ":"))
+                put(UInt8(ascii: ":"))
                 write(object.values[i])
             }
-            bytes.append(UInt8(ascii: "}"))
+            put(UInt8(ascii: "}"))
         case .deferred(let encoder):
             write(encoder.value ?? .object(EncodedObject()))
         case .doubles(let values): writeDoubles(values)
         case .doubleRows(let rows):
-            bytes.append(UInt8(ascii: "["))
+            put(UInt8(ascii: "["))
             for (i, row) in rows.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { put(UInt8(ascii: ",")) }
                 writeDoubles(row)
             }
-            bytes.append(UInt8(ascii: "]"))
+            put(UInt8(ascii: "]"))
         case .floats(let values):
-            bytes.append(UInt8(ascii: "["))
+            put(UInt8(ascii: "["))
             for (i, number) in values.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { put(UInt8(ascii: ",")) }
                 number.write(to: &self)
             }
-            bytes.append(UInt8(ascii: "]"))
+            put(UInt8(ascii: "]"))
         case .ints(let values):
-            bytes.append(UInt8(ascii: "["))
+            put(UInt8(ascii: "["))
             for (i, number) in values.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                if i > 0 { put(UInt8(ascii: ",")) }
                 writeInteger(Int64(number))
             }
-            bytes.append(UInt8(ascii: "]"))
+            put(UInt8(ascii: "]"))
         }
     }
 
-    @inline(__always)
-    private mutating func append(_ literal: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount))
-    }
-
-    /// Finite doubles only (checked when encoded).
-    private mutating func writeDouble(_ value: Double) {
-        var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &scratch) { raw in
-            let p = raw.baseAddress!.assumingMemoryBound(to: UInt8.self)
-            let count = ShortestDouble.write(value, to: p)
-            bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: count))
-        }
-    }
-
-    /// Finite doubles only (checked when encoded). Formats into a stack buffer that is appended whenever it
-    /// may not hold one more element, with room for the longest spelling of every element reserved first:
-    /// zero-filling that room in the output and trimming it afterwards wrote every byte twice.
+    /// Finite doubles only (checked when encoded), each written where the last one ended.
     private mutating func writeDoubles(_ values: [Double]) {
-        let needed = bytes.count + values.count * (ShortestDouble.maxLength + 1) + 2
-        if bytes.capacity < needed {
-            // Geometric growth, as append's: reserving the exact size would reallocate for every row of a batch.
-            bytes.reserveCapacity(max(needed, 2 * bytes.capacity))
-        }
-        bytes.append(UInt8(ascii: "["))
-        // Up to 1 KiB, a temporary allocation is always on the stack.
-        let capacity = 1024
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { chunk in
-            let base = chunk.baseAddress!
-            var w = 0
-            values.withUnsafeBufferPointer { values in
-                for i in values.indices {
-                    if w > capacity - ShortestDouble.maxLength - 1 {
-                        bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: w))
-                        w = 0
-                    }
-                    if i > 0 {
-                        base[w] = UInt8(ascii: ",")
-                        w += 1
-                    }
-                    w += ShortestDouble.write(values[i], to: base + w)
+        put(UInt8(ascii: "["))
+        values.withUnsafeBufferPointer { values in
+            var w = p
+            for i in values.indices {
+                if i > 0 {
+                    w.pointee = UInt8(ascii: ",")
+                    w += 1
                 }
+                w += ShortestDouble.write(values[i], to: w)
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(start: base, count: w))
+            p = w
         }
-        bytes.append(UInt8(ascii: "]"))
+        put(UInt8(ascii: "]"))
     }
 
     private mutating func writeInteger<I: FixedWidthInteger>(_ value: I) {
@@ -125,38 +164,38 @@ struct JSONWriter: TextOutputStream {
                 at -= 1
                 raw[at] = UInt8(ascii: "-")
             }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[at...]))
+            copy(UnsafeRawBufferPointer(rebasing: raw[at...]).assumingMemoryBound(to: UInt8.self))
         }
     }
 
     /// RFC 8259 §7: `"` and `\` and the C0 controls are escaped (short forms where JSON has them,
     /// `\u00XX` otherwise); everything else, non-ASCII included, is copied as UTF-8.
     private mutating func writeString(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { utf8 in
             var runStart = 0
             for (i, byte) in utf8.enumerated()
             where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
+                copy(UnsafeBufferPointer(rebasing: utf8[runStart..<i]))
                 runStart = i + 1
-                bytes.append(UInt8(ascii: "\\"))
+                put(UInt8(ascii: "\\"))
                 switch byte {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"): bytes.append(byte)
-                case 0x08: bytes.append(UInt8(ascii: "b"))
-                case 0x0C: bytes.append(UInt8(ascii: "f"))
-                case 0x0A: bytes.append(UInt8(ascii: "n"))
-                case 0x0D: bytes.append(UInt8(ascii: "r"))
-                case 0x09: bytes.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"): put(byte)
+                case 0x08: put(UInt8(ascii: "b"))
+                case 0x0C: put(UInt8(ascii: "f"))
+                case 0x0A: put(UInt8(ascii: "n"))
+                case 0x0D: put(UInt8(ascii: "r"))
+                case 0x09: put(UInt8(ascii: "t"))
                 default:
                     let hex: StaticString = "0123456789abcdef"
-                    bytes.append(contentsOf: [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
-                    bytes.append(hex.utf8Start[Int(byte >> 4)])
-                    bytes.append(hex.utf8Start[Int(byte & 0xF)])
+                    copy("u00")
+                    put(hex.utf8Start[Int(byte >> 4)])
+                    put(hex.utf8Start[Int(byte & 0xF)])
                 }
             }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
+            copy(UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
-        bytes.append(UInt8(ascii: "\""))
+        put(UInt8(ascii: "\""))
     }
 }
