@@ -19,7 +19,8 @@ package import Logging
 /// per line, `flockfile`, `fputs` and `fflush`. This one formats the timestamp once per second
 /// (shared by every handler made from one `Clock`), assembles the line in one byte array sized up
 /// front, and hands it to the kernel in a single `write(2)`, which keeps concurrent lines whole without a lock of
-/// our own (the kernel serialises writes to one open file).
+/// our own (the kernel serialises writes to one open file). On an event loop, the lines of a batch share
+/// one `write(2)` at the batch's end (`EventLoop.writeAtBatchEnd`).
 package struct LineLogHandler: LogHandler {
     package var logLevel: Logger.Level = .info
     package var metadata: Logger.Metadata = [:] {
@@ -58,7 +59,9 @@ package struct LineLogHandler: LogHandler {
         let line = LineLogHandler.format(
             timestamp: clock.current(), level: event.level, label: label, metadata: pretty, source: event.source,
             message: event.message.description)
-        Self.writeAll(fd, line)
+        // On an event loop, with the rest of its batch's lines (see `EventLoop.writeAtBatchEnd`).
+        let batched = line.withUnsafeBytes { EventLoop.writeAtBatchEnd($0, to: fd) }
+        if !batched { Self.writeAll(fd, line) }
     }
 
     /// One line, exactly as `StreamLogHandler` writes it, newline included.

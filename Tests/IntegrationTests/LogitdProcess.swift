@@ -87,6 +87,23 @@ final class LogitdProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// What the running process writes to stderr from now on, until it contains `text` or `seconds`
+    /// pass, without waiting for the process to exit.
+    func readErrorOutput(until text: String, seconds: Double) -> String {
+        let fd = stderr.fileHandleForReading.fileDescriptor
+        let deadline = Date().addingTimeInterval(seconds)
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while Date() < deadline, !String(decoding: bytes, as: UTF8.self).contains(text) {
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            guard poll(&ready, 1, 50) > 0 else { continue }
+            let n = read(fd, &chunk, chunk.count)
+            if n <= 0 { break }
+            bytes += chunk[..<n]
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Everything written to stderr so far (after exit: all of it).
     func errorOutput() -> String {
         String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -49,6 +49,20 @@ import Testing
         #expect(idle.receive(timeout: .seconds(5)).closed)
     }
 
+    /// Lines logged on an event loop are written when its batch ends: promptly, not held until
+    /// more traffic comes or the process exits.
+    @Test func accessLogLinesAreWrittenWhileTheServerRuns() throws {
+        let server = LogitdProcess(["--port", "0"])
+        try server.start()
+        let curl = CurlClient(port: server.port)
+        _ = try curl.postJSON("/sigmoid", "[0]")
+        let log = server.readErrorOutput(until: "POST /sigmoid 200 ", seconds: 5)
+        #expect(log.contains("POST /sigmoid 200 "), "\(log)")
+        #expect(log.hasSuffix("\n"), "whole lines: \(log)")
+        server.signal(SIGTERM)
+        #expect(server.waitForExit(seconds: 10) == 0)
+    }
+
     @Test func accessLogHasALinePerRequest() throws {
         let server = LogitdProcess(["--port", "0"])
         try server.start()
