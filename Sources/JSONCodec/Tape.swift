@@ -46,7 +46,9 @@ struct Tape {
             throw JSONDecodingError(.syntax(offset: 0, message: "document larger than 4 GiB"), path: "")
         }
         var nodes: [TapeNode] = []
-        nodes.reserveCapacity(bytes.count / 8 + 4)
+        // One node per 16 bytes: a vector of full-precision numbers needs one per ~20 (a document of
+        // short numbers grows the array); the capacity is memory the allocator keeps warm.
+        nodes.reserveCapacity(bytes.count / 16 + 4)
         // The staging area for runs of numbers is on the stack: a heap block would cost a small request one
         // more malloc.
         try withUnsafeTemporaryAllocation(of: TapeNode.self, capacity: TapeParser.runCapacity) {

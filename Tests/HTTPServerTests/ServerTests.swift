@@ -241,6 +241,28 @@ struct ServerTests {
         }
     }
 
+    @Test func whenIdleRunsOnceTheLastConnectionCloses() async throws {
+        let calls = Locked(0)
+        var configuration = fastConfiguration()
+        configuration.whenIdle = { calls.withLock { $0 += 1 } }
+        try await withTestServer(configuration: configuration, handler: echo) { port in
+            let first = try RawClient(port: port)
+            first.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(first.receiveResponses(1).responses.first?.status == 200)
+            do {
+                let second = try RawClient(port: port)
+                second.send("GET /2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                #expect(second.receive().closed)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(calls.withLock { $0 } == 0, "a connection is still open")
+            first.send("GET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            #expect(first.receive().closed)
+            for _ in 0..<100 where calls.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(calls.withLock { $0 } == 1)
+        }
+    }
+
     // MARK: Timeouts
 
     @Test func requestThatDoesNotArriveInTimeIs408() async throws {

@@ -157,13 +157,17 @@ package final class Server: Sendable {
     }
 
     private func closed(_ connection: Connection) {
-        let waiters = state.withLock { state -> [CheckedContinuation<Bool, Never>] in
+        let (waiters, idle) = state.withLock { state -> ([CheckedContinuation<Bool, Never>], Bool) in
             state.connections[ObjectIdentifier(connection)] = nil
-            guard state.phase == .shuttingDown, state.connections.isEmpty else { return [] }
+            guard state.connections.isEmpty else { return ([], false) }
+            guard state.phase == .shuttingDown else { return ([], state.phase == .running) }
             let waiters = state.waiters
             state.waiters = []
-            return waiters
+            return (waiters, false)
         }
         for waiter in waiters { waiter.resume(returning: true) }
+        if idle, let whenIdle = context.configuration.whenIdle {
+            DispatchQueue.global(qos: .utility).async { whenIdle() }
+        }
     }
 }

@@ -32,6 +32,10 @@ package struct ServerConfiguration: Sendable {
     /// small body), since an inline handler delays the loop's other connections while it runs.
     /// The default, nil, lets any handler block.
     package var runsInline: (@Sendable (Request) -> Bool)?
+    /// Called on Dispatch's utility pool whenever the last open connection closes while the server
+    /// runs: the moment to give back memory kept for the load (the executable trims malloc's
+    /// arenas there), which costs nothing while clients stay connected. nil: nothing is called.
+    package var whenIdle: (@Sendable () -> Void)?
 
     package init() {}
 
