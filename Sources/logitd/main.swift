@@ -26,6 +26,16 @@ struct Logitd: ParsableCommand {
     @OptionGroup var options: ServerOptions
 
     func run() throws {
+        try start()
+        // From a frame with no locals: dispatchMain ends the main thread with pthread_exit, and
+        // Dispatch's signal handling then runs on that thread's stack below this frame; start()'s
+        // large frame is gone by then (under AddressSanitizer its stale redzones were reported as a
+        // stack-buffer-overflow in libdispatch's sigfillset at SIGTERM).
+        dispatchMain()
+    }
+
+    /// Everything up to serving: options, allocator settings, logging, signals, the listening socket.
+    private func start() throws {
         let (resolved, level) = try options.resolve()
         var configuration = resolved
         #if canImport(Glibc)
@@ -77,7 +87,6 @@ struct Logitd: ParsableCommand {
         }
         print("listening on \(bound.host):\(bound.port)")
         fflush(nil)
-        dispatchMain()
     }
 }
 
