@@ -61,7 +61,7 @@ package struct LineLogHandler: LogHandler {
             message: event.message.description)
         // On an event loop, with the rest of its batch's lines (see `EventLoop.writeAtBatchEnd`).
         let batched = line.withUnsafeBytes { EventLoop.writeAtBatchEnd($0, to: fd) }
-        if !batched { Self.writeAll(fd, line) }
+        if !batched { line.withUnsafeBytes { writeAll(fd, $0) } }
     }
 
     /// One line, exactly as `StreamLogHandler` writes it, newline included.
@@ -88,24 +88,6 @@ package struct LineLogHandler: LogHandler {
         line.append(contentsOf: message.utf8)
         line.append(UInt8(ascii: "\n"))
         return line
-    }
-
-    /// Writes all of `bytes`, retrying on EINTR and short writes; drops the line if the
-    /// descriptor fails (a logger must not crash or block the server over a closed stderr).
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    return
-                }
-            }
-        }
     }
 
     private static func prettify(_ metadata: Logger.Metadata) -> String? {

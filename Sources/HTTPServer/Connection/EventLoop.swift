@@ -145,23 +145,11 @@ package final class EventLoop: @unchecked Sendable {
         return true
     }
 
-    /// Writes what the batch collected for `batchedDescriptor`, retrying on EINTR and short writes;
-    /// drops it if the descriptor fails (a log must not stop the loop).
+    /// Writes what the batch collected for `batchedDescriptor` (dropped if the descriptor fails: a
+    /// log must not stop the loop).
     private func writeBatchedBytes() {
         guard !batchedBytes.isEmpty else { return }
-        batchedBytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let n = write(batchedDescriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if n > 0 {
-                    offset += n
-                } else if n < 0 && errno == EINTR {
-                    continue
-                } else {
-                    break
-                }
-            }
-        }
+        batchedBytes.withUnsafeBytes { writeAll(batchedDescriptor, $0) }
         batchedBytes.removeAll(keepingCapacity: batchedBytes.capacity <= Self.batchedBytesLimit * 2)
     }
 

@@ -20,3 +20,19 @@ func shutdownWriting(_ fd: Int32) {
         _ = Darwin.shutdown(fd, SHUT_WR)
     #endif
 }
+
+/// Writes all of `bytes` to `fd`, retrying on EINTR and short writes; gives up quietly if the
+/// descriptor fails (for logs: a closed stderr must not crash or stop the server).
+package func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) {
+    var offset = 0
+    while offset < bytes.count {
+        let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+        if n > 0 {
+            offset += n
+        } else if n < 0 && errno == EINTR {
+            continue
+        } else {
+            return
+        }
+    }
+}
