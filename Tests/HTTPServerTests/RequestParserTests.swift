@@ -405,6 +405,42 @@ struct RequestParserTests {
         #expect(parser.isIdle)
     }
 
+    @Test("the bytes a large body still misses are known from its head to its last byte, and only then")
+    func largeBodyBytesMissing() {
+        var parser = RequestParser()
+        let length = RequestParser.inPlaceBodyMinimum + 500
+        #expect(parser.largeBodyBytesMissing == nil)
+        parser.append(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: \(length)\r\n\r\n".utf8))
+        // The head is buffered, not yet handed out: nothing to wait for in the body.
+        #expect(parser.largeBodyBytesMissing == nil)
+        guard case .head = parser.next() else {
+            Issue.record("expected a head")
+            return
+        }
+        #expect(parser.largeBodyBytesMissing == length)
+        parser.append([UInt8](repeating: 1, count: 1000))
+        #expect(parser.largeBodyBytesMissing == length - 1000)
+        _ = parser.receiveBody { space in
+            space.copyBytes(from: [UInt8](repeating: 2, count: 30_000))
+            return 30_000
+        }
+        #expect(parser.largeBodyBytesMissing == length - 31_000)
+        // The rest and a next request's first bytes in one read: the body is complete.
+        parser.append([UInt8](repeating: 3, count: length - 31_000) + Array("GET / HT".utf8))
+        #expect(parser.largeBodyBytesMissing == nil)
+        guard case .request = parser.next() else {
+            Issue.record("expected the request")
+            return
+        }
+        #expect(parser.largeBodyBytesMissing == nil)
+
+        // A small body: nil throughout.
+        var small = RequestParser()
+        small.append(Array("POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 5\r\n\r\n".utf8))
+        _ = small.next()
+        #expect(small.largeBodyBytesMissing == nil)
+    }
+
     @Test("a body below the in-place minimum comes through append")
     func smallBodiesAreNotReceivedInPlace() {
         var parser = RequestParser()

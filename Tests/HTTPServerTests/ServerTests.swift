@@ -263,6 +263,47 @@ struct ServerTests {
         }
     }
 
+    @Test func largeBodyInPiecesThenASmallRequestOnTheSameConnection() async throws {
+        // While a large body arrives the server asks the kernel to wake it only once the rest is there;
+        // this checks every piece is still taken, and that the next request is read at once afterwards
+        // (a mark left behind would hold it until the idle timeout).
+        try await withTestServer(configuration: fastConfiguration(idleTimeout: .seconds(30)), handler: echo) {
+            port in
+            let client = try RawClient(port: port)
+            let length = 300_000
+            client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n\r\n")
+            var sent = 0
+            for piece in [1000, 100_000, 150_000, length - 251_000] {
+                try await Task.sleep(for: .milliseconds(30))
+                client.send([UInt8](repeating: UInt8(ascii: "a"), count: piece))
+                sent += piece
+            }
+            #expect(sent == length)
+            #expect(client.receiveResponses(1).responses.first?.bodyText == "POST /big \(length)")
+            let clock = ContinuousClock()
+            let start = clock.now
+            client.send("GET /next HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(client.receiveResponses(1, timeout: .seconds(10)).responses.first?.bodyText == "GET /next 0")
+            #expect(clock.now - start < .seconds(5))
+        }
+    }
+
+    @Test func clientThatStopsMidwayThroughALargeBodyIsClosedAtOnce() async throws {
+        // The end of input is reported however much of the body is missing.
+        try await withTestServer(configuration: fastConfiguration(requestTimeout: .seconds(30)), handler: echo) {
+            port in
+            let client = try RawClient(port: port)
+            client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
+            client.send([UInt8](repeating: UInt8(ascii: "a"), count: 100_000))
+            try await Task.sleep(for: .milliseconds(50))
+            client.finishSending()
+            let clock = ContinuousClock()
+            let start = clock.now
+            #expect(client.receive(timeout: .seconds(20)).closed)
+            #expect(clock.now - start < .seconds(10))
+        }
+    }
+
     // MARK: Timeouts
 
     @Test func requestThatDoesNotArriveInTimeIs408() async throws {

@@ -106,6 +106,18 @@ package struct RequestParser: Sendable {
     /// Bodies at least this long are received in place by `receiveBody`.
     static let inPlaceBodyMinimum = 64 * 1024
 
+    /// How many bytes of a large body (one `receiveBody` takes in place) are still to come, with nothing
+    /// else buffered; nil between requests, in a head, in a small or chunked body, or with bytes of a
+    /// next request waiting.
+    package var largeBodyBytesMissing: Int? {
+        guard readIndex == buffer.count else { return nil }
+        switch phase {
+        case .receivingBody(let filled): return body.count - filled
+        case .fixedBody(let remaining) where body.isEmpty && remaining >= Self.inPlaceBodyMinimum: return remaining
+        default: return nil
+        }
+    }
+
     /// Receives the current Content-Length body's next bytes straight into the body, when the parser is
     /// inside one of at least `inPlaceBodyMinimum` bytes with nothing else buffered: `receive` is given the
     /// body's missing bytes and returns how many it wrote, or what `recv` returns for none. Returns that
