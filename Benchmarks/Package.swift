@@ -1,4 +1,4 @@
-// swift-tools-version:6.2
+// swift-tools-version:6.3
 import PackageDescription
 
 /// Micro-benchmarks for the request parser, the JSON codec and the math, in a package of their own so that

@@ -17,6 +17,11 @@ enum ShortestDouble {
     static let maxLength = 24
 
     /// Writes `value` (finite) at `p`, returning the number of bytes written.
+    ///
+    /// This and `format` are `@inline(always)` (SE-0496, Swift 6.3): as plain or `@inline(__always)`
+    /// functions they stayed two calls per number, each saving and restoring six registers; inlined into
+    /// the encoder's loops, JSONCodecBench's encode of the `large` answer is about 2 % faster.
+    @inline(always)
     static func write(_ value: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
         let bits = value.bitPattern
         // The sign without a branch (half of all values are negative, at random): a '-' that the digits
@@ -209,7 +214,7 @@ enum ShortestDouble {
     }
 
     /// Lays out `f · 10^e` as `repr` does. `f == 0` writes "0.0".
-    @inline(__always)
+    @inline(always)
     private static func format(_ significand: UInt64, _ exponent: Int, to p: UnsafeMutablePointer<UInt8>) -> Int {
         var f = significand
         var e = exponent

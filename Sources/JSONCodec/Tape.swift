@@ -498,7 +498,11 @@ private struct TapeParser {
     /// leaving registers; nil for anything else (an exponent, more digits, a malformed literal, a value only
     /// Eisel–Lemire's fallback can decide), which `parseNumber` then reads from the same place, so every
     /// error is still found and reported there.
-    @inline(__always)
+    ///
+    /// `@inline(always)` (SE-0496, Swift 6.3), not `@inline(__always)`: with the latter the optimizer still
+    /// left a call per number here (its own symbol in perf); inlined, JSONCodecBench's decode of the
+    /// `large` body is about 2 % faster.
+    @inline(always)
     func fastNumber() -> (node: TapeNode, end: Int)? {
         let base = p.baseAddress!
         let start = i
