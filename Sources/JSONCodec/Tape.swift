@@ -506,9 +506,18 @@ private struct TapeParser {
     func fastNumber() -> (node: TapeNode, end: Int)? {
         let base = p.baseAddress!
         let start = i
-        var i = start
-        let negative = base[i] == UInt8(ascii: "-")
-        if negative { i &+= 1 }
+        // The sign without a branch: half the logits of a row are negative, at random, and a branch on it
+        // was mispredicted every other number (a payload of random signs decoded 10 % slower than the same
+        // numbers all positive). It is read from a word load because the caller has just compared this byte
+        // with "-", and the optimizer turned a select on the same byte back into a branch on that compare.
+        let signLength: Int
+        if start &+ 8 <= n {
+            let head = UInt64(littleEndian: UnsafeRawPointer(base + start).loadUnaligned(as: UInt64.self))
+            signLength = UInt8(truncatingIfNeeded: head) == UInt8(ascii: "-") ? 1 : 0
+        } else {
+            signLength = base[start] == UInt8(ascii: "-") ? 1 : 0
+        }
+        var i = start &+ signLength
         guard i < n else { return nil }
         var significand: UInt64 = 0
         let first = base[i]
@@ -528,7 +537,7 @@ private struct TapeParser {
         } else {
             return nil
         }
-        var digitCount = i &- start &- (negative ? 1 : 0)  // an upper bound: a lone 0 is counted too
+        var digitCount = i &- start &- signLength  // an upper bound: a lone 0 is counted too
         var exponent = 0
         var isInteger = true
         if i < n {
@@ -550,7 +559,8 @@ private struct TapeParser {
         else { return nil }
         let node = TapeNode(
             kind: .number, flag: isInteger, start: UInt32(truncatingIfNeeded: start),
-            end: UInt32(truncatingIfNeeded: i), payload: (negative ? -value : value).bitPattern)
+            end: UInt32(truncatingIfNeeded: i),
+            payload: value.bitPattern | UInt64(truncatingIfNeeded: signLength) << 63)
         return (node, i)
     }
 

@@ -162,6 +162,19 @@ private struct Layer: Codable, Equatable {
         #expect(try decode([Double].self, "[ 1 , 2 ,\n3\t]") == [1, 2, 3])
     }
 
+    /// The fast reader takes a number's sign from a word load when eight bytes remain and from a byte
+    /// otherwise: both must give every sign, negative zero included, wherever the number ends.
+    @Test func signsReadAlikeAtAnyDistanceFromTheEnd() throws {
+        let literals = ["-2.25", "3.5", "-0.0", "0", "-0", "-7", "12.125", "-1.0000000000000002"]
+        for count in 1...literals.count {
+            for rotation in 0..<literals.count {
+                let row = (0..<count).map { literals[($0 + rotation) % literals.count] }
+                let decoded = try decode([Double].self, "[" + row.joined(separator: ",") + "]")
+                #expect(decoded.map(\.bitPattern) == row.map { Double($0)!.bitPattern }, "\(row)")
+            }
+        }
+    }
+
     /// An array of numbers only is stored packed (values and literal offsets, no node per element); every
     /// way of reading it must see the same elements as an array of nodes would give.
     @Test func numberOnlyArraysReadAlikeEveryWay() throws {
