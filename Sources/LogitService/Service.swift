@@ -28,6 +28,8 @@ package final class LogitService: Sendable {
         let router = self.router
         let metrics = self.metrics
         let logger = self.logger
+        // The service's own handler writes access lines without going through `Logger.info`.
+        let lines = logger.handler as? LineLogHandler
         var configuration = configuration
         configuration.runsInline = configuration.runsInline ?? Self.runsInline
         let server = Server(
@@ -40,7 +42,7 @@ package final class LogitService: Sendable {
             onResponse: { record in
                 let route = router.routeTemplate(for: record.path[...]) ?? "unmatched"
                 metrics.record(route: route, method: record.method, status: record.status, duration: record.duration)
-                Self.logAccess(record, logger: logger)
+                Self.logAccess(record, logger: logger, lines: lines)
             })
         state.server.withLock { $0 = server }
         return try server.start()
@@ -81,8 +83,14 @@ package final class LogitService: Sendable {
     package var isReady: Bool { state.ready.load(ordering: .acquiring) }
 
     /// One line per response: method, path, status, body bytes, duration (API.md "Running it").
-    static func logAccess(_ record: ResponseRecord, logger: Logger) {
+    static func logAccess(_ record: ResponseRecord, logger: Logger, lines: LineLogHandler?) {
         guard logger.logLevel <= .info else { return }
+        if let lines {
+            lines.logAccess(
+                method: record.method, path: record.path, status: record.status, bodyBytes: record.bodyBytes,
+                duration: record.duration)
+            return
+        }
         logger.info(
             "\(record.method) \(record.path) \(record.status) \(record.bodyBytes)B \(milliseconds(record.duration))ms")
     }

@@ -32,6 +32,42 @@ import Testing
         #expect(String(decoding: withMetadata, as: UTF8.self) == "T debug: a=1 b=2 [S] m\n")
     }
 
+    /// The access log's own path writes what `Logger.info` would for the same message from LogitService,
+    /// byte for byte after the timestamp, handler metadata included.
+    @Test func accessLinesAreTheLinesLoggerInfoWrites() {
+        let records: [(method: String, path: String, status: Int, bytes: Int, duration: Duration, ms: String)] = [
+            ("POST", "/softmax", 200, 117, .microseconds(215), "0.215"),
+            ("-", "-", 400, 0, .nanoseconds(499), "0.000"),
+            ("GET", "/healthz", 200, 15, .nanoseconds(500), "0.001"),
+            ("POST", "/caf\u{E9}", 503, 2_932_247, .seconds(12) + .microseconds(3456), "12003.456"),
+            ("OPTIONS", "*", 204, 0, .milliseconds(1), "1.000"),
+        ]
+        for withMetadata in [false, true] {
+            let out = captured { logger in
+                if withMetadata { logger[metadataKey: "pod"] = "a" }
+                let handler = logger.handler as! LineLogHandler
+                for r in records {
+                    logger.info("\(r.method) \(r.path) \(r.status) \(r.bytes)B \(r.ms)ms", source: "LogitService")
+                    handler.logAccess(
+                        method: r.method, path: r.path, status: r.status, bodyBytes: r.bytes, duration: r.duration)
+                }
+            }
+            let lines = out.split(separator: "\n").map { $0.drop { $0 != " " } }
+            #expect(lines.count == 2 * records.count, "\(out)")
+            for (i, r) in records.enumerated() where 2 * i + 1 < lines.count {
+                #expect(lines[2 * i + 1] == lines[2 * i], "\(r)")
+            }
+            let prefix = withMetadata ? "logitd: pod=a [LogitService] POST" : "logitd: [LogitService] POST"
+            #expect(lines.first?.contains(prefix) == true, "\(out)")
+        }
+        // Below the handler's level, neither writes.
+        let quiet = captured(level: .warning) { logger in
+            (logger.handler as! LineLogHandler).logAccess(
+                method: "GET", path: "/", status: 200, bodyBytes: 1, duration: .zero)
+        }
+        #expect(quiet.isEmpty)
+    }
+
     @Test func writesOneLinePerRecordAtOrAboveTheLevel() {
         let out = captured { logger in
             logger.debug("hidden")
