@@ -76,18 +76,9 @@ package struct LineLogHandler: LogHandler {
         let timestamp = clock.current()
         var line: [UInt8] = []
         line.reserveCapacity(timestamp.utf8.count + label.utf8.count + method.utf8.count + path.utf8.count + 96)
-        line.append(contentsOf: timestamp.utf8)
-        line.append(contentsOf: " info".utf8)
-        if !label.isEmpty {
-            line.append(UInt8(ascii: " "))
-            line.append(contentsOf: label.utf8)
-        }
-        line.append(UInt8(ascii: ":"))
-        if let prettyMetadata {
-            line.append(UInt8(ascii: " "))
-            line.append(contentsOf: prettyMetadata.utf8)
-        }
-        line.append(contentsOf: " [LogitService] ".utf8)
+        Self.appendHead(
+            timestamp: timestamp, level: .info, label: label, metadata: prettyMetadata, source: "LogitService",
+            to: &line)
         line.append(contentsOf: method.utf8)
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: path.utf8)
@@ -130,6 +121,17 @@ package struct LineLogHandler: LogHandler {
     ) -> [UInt8] {
         var line: [UInt8] = []
         line.reserveCapacity(timestamp.utf8.count + label.utf8.count + source.utf8.count + message.utf8.count + 32)
+        appendHead(timestamp: timestamp, level: level, label: label, metadata: metadata, source: source, to: &line)
+        line.append(contentsOf: message.utf8)
+        line.append(UInt8(ascii: "\n"))
+        return line
+    }
+
+    /// Everything of a line before its message: `TIMESTAMP LEVEL LABEL: METADATA [SOURCE] `.
+    private static func appendHead(
+        timestamp: String, level: Logger.Level, label: String, metadata: String?, source: String,
+        to line: inout [UInt8]
+    ) {
         line.append(contentsOf: timestamp.utf8)
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: level.rawValue.utf8)
@@ -145,9 +147,6 @@ package struct LineLogHandler: LogHandler {
         line.append(contentsOf: " [".utf8)
         line.append(contentsOf: source.utf8)
         line.append(contentsOf: "] ".utf8)
-        line.append(contentsOf: message.utf8)
-        line.append(UInt8(ascii: "\n"))
-        return line
     }
 
     private static func prettify(_ metadata: Logger.Metadata) -> String? {
