@@ -79,25 +79,34 @@ package struct LineLogHandler: LogHandler {
         Self.appendHead(
             timestamp: timestamp, level: .info, label: label, metadata: prettyMetadata, source: "LogitService",
             to: &line)
+        Self.appendAccessMessage(
+            method: method, path: path, status: status, bodyBytes: bodyBytes, duration: duration, to: &line)
+        line.append(UInt8(ascii: "\n"))
+        let batched = line.withUnsafeBytes { EventLoop.writeAtBatchEnd($0, to: fd) }
+        if !batched { line.withUnsafeBytes { writeAll(fd, $0) } }
+    }
+
+    /// The access log's message, `METHOD PATH STATUS BYTESB MSms`, the milliseconds with three decimals
+    /// rounded to the microsecond (`POST /softmax 200 117B 0.215ms`).
+    package static func appendAccessMessage(
+        method: String, path: String, status: Int, bodyBytes: Int, duration: Duration, to line: inout [UInt8]
+    ) {
         line.append(contentsOf: method.utf8)
         line.append(UInt8(ascii: " "))
         line.append(contentsOf: path.utf8)
         line.append(UInt8(ascii: " "))
-        Self.appendDecimal(status, to: &line)
+        appendDecimal(status, to: &line)
         line.append(UInt8(ascii: " "))
-        Self.appendDecimal(bodyBytes, to: &line)
+        appendDecimal(bodyBytes, to: &line)
         line.append(contentsOf: "B ".utf8)
-        // Milliseconds with three decimals, rounded to the microsecond (`Service.milliseconds`).
         let micros = (duration.nanoseconds + 500) / 1000
-        Self.appendDecimal(Int(micros / 1000), to: &line)
+        appendDecimal(Int(micros / 1000), to: &line)
         let fraction = Int(micros % 1000)
         line.append(UInt8(ascii: "."))
         line.append(UInt8(ascii: "0") + UInt8(fraction / 100))
         line.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
         line.append(UInt8(ascii: "0") + UInt8(fraction % 10))
-        line.append(contentsOf: "ms\n".utf8)
-        let batched = line.withUnsafeBytes { EventLoop.writeAtBatchEnd($0, to: fd) }
-        if !batched { line.withUnsafeBytes { writeAll(fd, $0) } }
+        line.append(contentsOf: "ms".utf8)
     }
 
     /// Appends `value` in decimal, as `String(value)` spells it.

@@ -91,15 +91,11 @@ package final class LogitService: Sendable {
                 duration: record.duration)
             return
         }
-        logger.info(
-            "\(record.method) \(record.path) \(record.status) \(record.bodyBytes)B \(milliseconds(record.duration))ms")
-    }
-
-    /// A duration in milliseconds with three decimals ("0.215"), without Foundation's formatting.
-    static func milliseconds(_ d: Duration) -> String {
-        let micros = (d.nanoseconds + 500) / 1000
-        let fraction = String(micros % 1000)
-        return "\(micros / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        var message: [UInt8] = []
+        LineLogHandler.appendAccessMessage(
+            method: record.method, path: record.path, status: record.status, bodyBytes: record.bodyBytes,
+            duration: record.duration, to: &message)
+        logger.info("\(String(decoding: message, as: UTF8.self))")
     }
 
     // MARK: Routes
