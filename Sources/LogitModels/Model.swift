@@ -1,0 +1,95 @@
+public import LogitMath
+
+/// A served model: the seed's linear layer W·x + b (weights m×n, bias m) with the activation that turns its
+/// logits into probabilities, and optionally the names of its classes (API.md "Served models").
+///
+/// It is a value, but its weights are one copy-on-write buffer: every request and every snapshot of the model
+/// set share it, and nothing on the request path copies it.
+public struct Model: Sendable {
+    /// `[A-Za-z0-9_.-]{1,64}`.
+    public var name: String
+    /// A positive integer; answers write it as a string.
+    public var version: Int
+    public var format: ModelFormat
+    /// m×n, row-major, in Double: float weights widened exactly.
+    public var weights: Matrix
+    /// m elements (zeros when the file has no bias).
+    public var bias: [Double]
+    public var activation: ModelActivation
+    /// One name per class: m for softmax, sigmoid and none; 2 for a binary model. nil when the file has none.
+    public var labels: [String]?
+    /// Sigmoid models: an output is predicted 1 when its probability is greater than this; 0 < t < 1.
+    public var threshold: Double
+    /// The input tensor's name in the inference protocol: `"input"`, or an ONNX graph's own input name.
+    public var inputName: String
+    /// How the weights were stored in the file: the inference protocol's input datatype follows it.
+    public var storage: StorageType
+    /// The file the model came from, for messages and logs.
+    public var file: String
+
+    public init(
+        name: String, version: Int, format: ModelFormat, weights: Matrix, bias: [Double],
+        activation: ModelActivation, labels: [String]? = nil, threshold: Double = 0.5, inputName: String = "input",
+        storage: StorageType = .fp64, file: String
+    ) {
+        self.name = name
+        self.version = version
+        self.format = format
+        self.weights = weights
+        self.bias = bias
+        self.activation = activation
+        self.labels = labels
+        self.threshold = threshold
+        self.inputName = inputName
+        self.storage = storage
+        self.file = file
+    }
+
+    /// n: the number of features a request sends per row.
+    public var inputs: Int { weights.columns }
+    /// m: the number of logits per row (1 for a binary model).
+    public var outputs: Int { weights.rows }
+    /// The number of classes: m, or 2 for a binary model.
+    public var classes: Int { activation == .binary ? 2 : weights.rows }
+}
+
+/// How a model's logits become probabilities.
+public enum ModelActivation: String, Sendable, CaseIterable {
+    /// One class out of m: softmax over the m logits.
+    case softmax
+    /// An independent yes/no per output: σ of each logit.
+    case sigmoid
+    /// Logits only; `/classify` uses softmax.
+    case none
+    /// A two-class classifier with one score z (scikit-learn's binary LogisticRegression): probabilities
+    /// [σ(−z), σ(z)], each computed directly.
+    case binary
+}
+
+/// The file format a model was read from.
+public enum ModelFormat: String, Sendable, CaseIterable {
+    case logitd
+    case sklearn
+    case safetensors
+    case onnx
+}
+
+/// How weights were stored: FP64 for JSON and F64 files, FP32 for F32/F16/BF16 and float ONNX initializers.
+public enum StorageType: String, Sendable {
+    case fp64 = "FP64"
+    case fp32 = "FP32"
+}
+
+/// Why a model file cannot be served: the file and the problem, written as one line
+/// (`models/iris.json: bias has 2 elements but weights has 3 rows`).
+public struct ModelLoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var problem: String
+
+    public init(file: String, problem: String) {
+        self.file = file
+        self.problem = problem
+    }
+
+    public var description: String { "\(file): \(problem)" }
+}
