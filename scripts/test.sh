@@ -5,16 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-need_apt=()
-pkg-config --exists libcurl 2> /dev/null || need_apt+=(libcurl4-openssl-dev)
-command -v curl > /dev/null || need_apt+=(curl)
-if ((${#need_apt[@]})); then
-    echo "test.sh: installing ${need_apt[*]}" >&2
-    sudo_cmd=""
-    [[ $(id -u) == 0 ]] || sudo_cmd="sudo"
-    $sudo_cmd apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${need_apt[@]}" > /dev/null
-fi
+scripts/apt-install.sh
+python=$(scripts/venv.sh)
+export LOGITD_TEST_PYTHON=$python
 
 echo "test.sh: swift format lint" >&2
 swift format lint --strict -r Sources Tests Package.swift
@@ -31,9 +24,17 @@ rm -f /tmp/logitd-build.$$.log
 echo "test.sh: swift test" >&2
 swift test "$@"
 
+# End-to-end checks with real clients, each given the debug binary.
+bin="$(swift build --show-bin-path)/logitd"
+for check in scripts/checks/*.sh; do
+    [[ -x $check ]] || continue
+    echo "test.sh: $check" >&2
+    "$check" "$bin"
+done
+
 # Short smokes of the adversarial checks (the long runs are in Fuzz/README.md and scripts/soak/README.md).
 echo "test.sh: soak smoke (a few seconds of mixed load on the debug build)" >&2
-scripts/soak/smoke.sh "$(swift build --show-bin-path)/logitd"
+scripts/soak/smoke.sh "$bin"
 echo "test.sh: differential parser smoke (2000 seeded inputs against llhttp and h11)" >&2
 Fuzz/differential/smoke.sh
 if [[ -x Fuzz/smoke.sh ]]; then
