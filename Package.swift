@@ -37,6 +37,10 @@ let package = Package(
         ),
         // Served models: the formats, loading and the registry. Knows no HTTP.
         .target(name: "LogitModels", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        // The Open Inference Protocol (KServe V2) without HTTP: request bodies (JSON and binary tensors) to rows,
+        // a model's answer to response bodies, model metadata.
+        .target(
+            name: "InferenceProtocol", dependencies: ["LogitModels", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
         // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
         .target(name: "JSONCodec", swiftSettings: upcoming),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
@@ -82,6 +86,10 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
+        .testTarget(
+            name: "InferenceProtocolTests",
+            dependencies: ["InferenceProtocol", "LogitModels", "LogitMath", "JSONCodec", "TestSupport"],
+            swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
         // What several test targets share: a seeded generator and an independent JSON reader.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
