@@ -90,6 +90,9 @@ let package = Package(
             name: "InferenceProtocolTests",
             dependencies: ["InferenceProtocol", "LogitModels", "LogitMath", "JSONCodec", "TestSupport"],
             swiftSettings: upcoming),
+        .testTarget(
+            name: "LogitModelsTests", dependencies: ["LogitModels", "LogitMath", "TestSupport"],
+            resources: [.copy("Fixtures")], swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
         // What several test targets share: a seeded generator and an independent JSON reader.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
