@@ -89,6 +89,9 @@ let package = Package(
         .testTarget(
             name: "ContentCodingTests", dependencies: ["ContentCoding", "CZlib", "TestSupport"],
             swiftSettings: upcoming),
+        .testTarget(
+            name: "LogitModelsTests", dependencies: ["LogitModels", "LogitMath", "TestSupport"],
+            resources: [.copy("Fixtures")], swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
         // What several test targets share: a seeded generator, an independent JSON reader, gzip bombs.
         .target(name: "TestSupport", dependencies: ["CZlib"], path: "Tests/TestSupport", swiftSettings: upcoming),
