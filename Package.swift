@@ -95,13 +95,13 @@ let package = Package(
             dependencies: ["InferenceProtocol", "LogitModels", "LogitMath", "JSONCodec", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
-            name: "ContentCodingTests", dependencies: ["ContentCoding", "CZlib", "TestSupport"],
+            name: "ContentCodingTests", dependencies: ["ContentCoding", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "LogitModelsTests", dependencies: ["LogitModels", "LogitMath", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
-        // What several test targets share: a seeded generator, an independent JSON reader, gzip bombs.
+        // What several test targets share: a seeded generator, an independent JSON reader, zlib.
         .target(name: "TestSupport", dependencies: ["CZlib"], path: "Tests/TestSupport", swiftSettings: upcoming),
         // Test clients for a live server: libcurl for real-client behaviour, raw sockets for the rest.
         .target(
