@@ -1,5 +1,6 @@
 import LogitMath
 import PropertyBased
+import TestSupport
 import Testing
 
 @Suite struct SoftmaxTests {
