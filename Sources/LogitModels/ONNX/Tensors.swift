@@ -77,7 +77,9 @@ struct CheckedTensor {
                     + (overflow ? "more than 2^63" : "\(expected)"))
         }
         return proto.rawData.withUnsafeBytes { bytes in
-            (0..<count).map { convert(Bits(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * size, as: Bits.self))) }
+            (0..<count).map { i in
+                convert(Bits(littleEndian: bytes.loadUnaligned(fromByteOffset: i * size, as: Bits.self)))
+            }
         }
     }
 
