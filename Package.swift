@@ -100,6 +100,9 @@ let package = Package(
         .testTarget(
             name: "LogitModelsTests", dependencies: ["LogitModels", "LogitMath", "TestSupport"],
             resources: [.copy("Fixtures")], swiftSettings: upcoming),
+        // The deployment manifests against the schemas their platforms publish (deploy/kserve/schemas).
+        .testTarget(
+            name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
         // What several test targets share: a seeded generator, an independent JSON reader, gzip bombs.
         .target(name: "TestSupport", dependencies: ["CZlib"], path: "Tests/TestSupport", swiftSettings: upcoming),
