@@ -1,6 +1,5 @@
 import LogitMath
 import PropertyBased
-import TestSupport
 import Testing
 
 @Suite struct SoftmaxTests {

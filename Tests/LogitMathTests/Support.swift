@@ -2,6 +2,29 @@ import Foundation
 import TestSupport
 import Testing
 
+/// A reference value from the mpmath fixtures: the nearest Double `hi` and `frac = (exact − hi)/ulp(hi)`.
+struct Reference: Sendable {
+    let hi: Double
+    let frac: Double
+
+    init(_ hi: Double, _ frac: Double) {
+        self.hi = hi
+        self.frac = frac
+    }
+
+    init(hi: Substring, frac: Substring) {
+        self.init(Double(hi)!, Double(frac)!)
+    }
+
+    /// The distance from `computed` to the exact value, in units of ulp(hi) (the least subnormal when
+    /// hi is 0). Exact to about 1/1000 ulp, the precision of `frac`.
+    func ulpError(_ computed: Double) -> Double {
+        if hi.isInfinite { return computed == hi ? 0 : .infinity }
+        let ulp = hi == 0 ? Double.leastNonzeroMagnitude : hi.ulp
+        return abs((computed - hi) / ulp - frac)
+    }
+}
+
 enum Fixture {
     /// The non-comment lines of `Fixtures/<name>.txt`, split at spaces.
     static func lines(_ name: String) throws -> [[Substring]] {

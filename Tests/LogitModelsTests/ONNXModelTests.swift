@@ -54,7 +54,7 @@ struct ONNXFixture: CustomTestStringConvertible, Sendable {
             (value as? [Any])?.map { row in
                 (row as? [Any] ?? []).map { pair in
                     let p = doubles(pair)
-                    return Reference(p[0], p[1])
+                    return Reference(hi: p[0], frac: p[1])
                 }
             }
         }
@@ -126,7 +126,7 @@ struct ONNXFixture: CustomTestStringConvertible, Sendable {
                 let magnitude = zip(model.weights.row(j), x).reduce(abs(model.bias[j])) { $0 + abs($1.0 * $1.1) }
                 // The magnitude itself is summed in Double: (1 + 2nu) covers its own rounding.
                 let bound = gamma * magnitude * (1 + 2 * n * u)
-                let error = fixture.logits[r][j].absoluteError(served[r, j])
+                let error = fixture.logits[r][j].distance(served[r, j])
                 #expect(error <= bound, "row \(r) logit \(j): \(served[r, j]) is \(error) from exact, bound \(bound)")
             }
         }

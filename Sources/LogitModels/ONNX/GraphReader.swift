@@ -434,11 +434,11 @@ struct GraphReader {
         } catch { throw GraphProblem(error.text) }
     }
 
-    private func tensor(named name: String) throws(GraphProblem) -> CheckedTensor {
+    private func tensor(named name: String) throws(GraphProblem) -> ONNXTensor {
         guard let proto = initializers[name] else {
             throw GraphProblem("'\(name)' is computed by the graph; logitd reads weights only from initializers")
         }
-        do { return try CheckedTensor(proto) } catch { throw GraphProblem("initializer '\(name)': \(error.text)") }
+        do { return try ONNXTensor(proto) } catch { throw GraphProblem("initializer '\(name)': \(error.text)") }
     }
 
     private func integers(named name: String) throws(GraphProblem) -> [Int64] {
@@ -451,7 +451,7 @@ struct GraphReader {
         do { return try t.labels() } catch { throw GraphProblem("initializer '\(name)': \(error.text)") }
     }
 
-    private func doubles(_ tensor: CheckedTensor, _ name: String) throws(GraphProblem) -> [Double] {
+    private func doubles(_ tensor: ONNXTensor, _ name: String) throws(GraphProblem) -> [Double] {
         do { return try tensor.doubles() } catch { throw GraphProblem("initializer '\(name)': \(error.text)") }
     }
 

@@ -25,6 +25,21 @@ import SwiftProtobuf
 ///   - file: the path, for messages and `Model.file`.
 ///   - name, version: what the model is served as (from the file name or the folder layout).
 package func loadONNX(_ bytes: [UInt8], file: String, name: String, version: Int) throws(ModelLoadError) -> Model {
+    let parts: ModelParts
+    do {
+        parts = try decodeONNXModel(bytes)
+    } catch {
+        throw ModelLoadError(file: file, problem: error.problem)
+    }
+    return Model(
+        name: name, version: version, format: .onnx, weights: parts.weights, bias: parts.bias ?? [],
+        activation: parts.activation, labels: parts.labels, inputName: parts.inputName, storage: parts.storage,
+        file: file)
+}
+
+/// The ONNX reader behind `decodeModel` (format detection) and `loadONNX`: the parts of the model, every
+/// ONNX-specific check made.
+func decodeONNXModel(_ bytes: [UInt8]) throws(ModelFormatError) -> ModelParts {
     var options = BinaryDecodingOptions()
     options.messageDepthLimit = 32
     options.discardUnknownFields = true
@@ -32,20 +47,19 @@ package func loadONNX(_ bytes: [UInt8], file: String, name: String, version: Int
     do {
         proto = try Onnx_ModelProto(serializedBytes: bytes, options: options)
     } catch {
-        throw ModelLoadError(file: file, problem: "not a readable ONNX file: \(decodingProblem(error))")
+        throw ModelFormatError("not a readable ONNX file: \(decodingProblem(error))")
     }
     guard proto.hasGraph, !proto.graph.node.isEmpty else {
-        throw ModelLoadError(file: file, problem: "not an ONNX model: it has no graph (or a graph without nodes)")
+        throw ModelFormatError("not an ONNX model: it has no graph (or a graph without nodes)")
     }
     do {
         var reader = try GraphReader(proto.graph)
         let linear = try reader.read()
-        return Model(
-            name: name, version: version, format: .onnx, weights: linear.weights, bias: linear.bias,
-            activation: linear.activation, labels: linear.labels, inputName: reader.inputName,
-            storage: linear.storage, file: file)
+        return ModelParts(
+            format: .onnx, name: nil, weights: linear.weights, bias: linear.bias, activation: linear.activation,
+            labels: linear.labels, threshold: nil, storage: linear.storage, inputName: reader.inputName)
     } catch {
-        throw ModelLoadError(file: file, problem: error.text)
+        throw ModelFormatError(error.text)
     }
 }
 

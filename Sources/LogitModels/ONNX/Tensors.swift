@@ -33,7 +33,7 @@ struct TensorProblem: Error {
 }
 
 /// A checked view of one `TensorProto`: its dims and element count, validated, before its values are read.
-struct CheckedTensor {
+struct ONNXTensor {
     let proto: Onnx_TensorProto
     let dims: [Int]
     let count: Int
@@ -107,14 +107,14 @@ struct CheckedTensor {
             try checkTyped(proto.doubleData.count, field: "double_data")
             values = proto.doubleData
         // FLOAT16: raw 2-byte values, or int32_data holding the bit patterns (ONNX's rule for FLOAT16).
-        case .float16 where isRaw: values = try raw(UInt16.self, halfToDouble)
+        case .float16 where isRaw: values = try raw(UInt16.self, widenHalf)
         default:
             try checkTyped(proto.int32Data.count, field: "int32_data")
             for bits in proto.int32Data {
                 guard let half = UInt16(exactly: bits) else {
                     throw TensorProblem("its int32_data holds \(bits), not a 16-bit float pattern")
                 }
-                values.append(halfToDouble(half))
+                values.append(widenHalf(half))
             }
         }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
@@ -154,19 +154,4 @@ func utf8(_ data: Data, what: String) throws(TensorProblem) -> String {
         throw TensorProblem("\(what) is not valid UTF-8")
     }
     return text
-}
-
-/// An IEEE 754 binary16 value, widened exactly: every half is a small integer times a power of two.
-///
-/// Written out rather than through `Float16`, which Swift lacks on Intel macOS. Infinities and NaNs come out
-/// as themselves (and are then refused as non-finite weights).
-func halfToDouble(_ bits: UInt16) -> Double {
-    let sign: Double = bits & 0x8000 == 0 ? 1 : -1
-    let exponent = Int((bits >> 10) & 0x1F)
-    let fraction = Double(bits & 0x3FF)
-    switch exponent {
-    case 0: return sign * fraction * 0x1p-24  // zero and subnormals: fraction × 2^-24
-    case 0x1F: return fraction == 0 ? sign * .infinity : .nan
-    default: return sign * (1024 + fraction) * Double(sign: .plus, exponent: exponent - 25, significand: 1)
-    }
 }
