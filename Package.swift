@@ -37,6 +37,8 @@ let package = Package(
         ),
         // Served models: the formats, loading and the registry. Knows no HTTP.
         .target(name: "LogitModels", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        // The version of logitd and its API: one constant, imported wherever a version is shown.
+        .target(name: "LogitVersion", swiftSettings: upcoming),
         // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
         .target(name: "JSONCodec", swiftSettings: upcoming),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
@@ -51,7 +53,7 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "JSONCodec", "HTTPServer",
+                "LogitMath", "JSONCodec", "HTTPServer", "LogitVersion",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -62,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "logitd",
             dependencies: [
-                "LogitService", "HTTPServer", "CLinux",
+                "LogitService", "HTTPServer", "CLinux", "LogitVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -82,6 +84,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
+        .testTarget(name: "LogitVersionTests", dependencies: ["LogitVersion"], swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
         // What several test targets share: a seeded generator and an independent JSON reader.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
@@ -101,7 +104,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "TestSupport",
+                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],
