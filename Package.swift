@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Layout (arrows point to imports):
 ///   LogitMath ← LogitService → HTTPServer,  LogitService → JSONCodec,  logitd → LogitService
-/// See ../shared/STYLE.md. Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
+/// Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
 let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
