@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Layout (arrows point to imports):
 ///   LogitMath ← LogitService → HTTPServer,  LogitService → JSONCodec,  logitd → LogitService
-/// See ../shared/STYLE.md. Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
+/// Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
 let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -49,6 +49,8 @@ let package = Package(
         // ONNX's protobuf messages, generated code in a target of its own so that LogitModels' builds don't
         // recompile its 4 000 lines.
         .target(name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // The version of logitd and its API: one constant, imported wherever a version is shown.
+        .target(name: "LogitVersion", swiftSettings: upcoming),
         // The Open Inference Protocol (KServe V2) without HTTP: request bodies (JSON and binary tensors) to rows,
         // a model's answer to response bodies, model metadata.
         .target(
@@ -71,7 +73,7 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "JSONCodec", "HTTPServer",
+                "LogitMath", "JSONCodec", "HTTPServer", "LogitVersion",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -82,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "logitd",
             dependencies: [
-                "LogitService", "HTTPServer", "CLinux",
+                "LogitService", "HTTPServer", "CLinux", "LogitVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -102,6 +104,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
+        .testTarget(name: "LogitVersionTests", dependencies: ["LogitVersion"], swiftSettings: upcoming),
         .testTarget(
             name: "InferenceProtocolTests",
             dependencies: ["InferenceProtocol", "LogitModels", "LogitMath", "JSONCodec", "TestSupport"],
@@ -138,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "TestSupport",
+                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],
