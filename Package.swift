@@ -45,13 +45,15 @@ let package = Package(
             dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        // Path templates with parameters, resolved once per request; 405, OPTIONS and HEAD by construction.
+        .target(name: "Routing", dependencies: ["HTTPServer"], swiftSettings: upcoming),
         // epoll, the process's CPU count and mallopt: Linux headers Swift's Glibc module leaves out.
         .systemLibrary(name: "CLinux"),
         // The routes, request/response types, problem+json, metrics and readiness.
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "JSONCodec", "HTTPServer",
+                "LogitMath", "JSONCodec", "HTTPServer", "Routing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -95,8 +97,10 @@ let package = Package(
         .testTarget(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "TestSupport"],
             swiftSettings: upcoming),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPServer"], swiftSettings: upcoming),
         .testTarget(
-            name: "LogitServiceTests", dependencies: ["LogitService", "HTTPServer", "JSONCodec", "TestSupport"],
+            name: "LogitServiceTests",
+            dependencies: ["LogitService", "HTTPServer", "Routing", "JSONCodec", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "IntegrationTests",
