@@ -37,6 +37,10 @@ let package = Package(
         ),
         // Served models: the formats, loading and the registry. Knows no HTTP.
         .target(name: "LogitModels", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        // The Open Inference Protocol (KServe V2) without HTTP: request bodies (JSON and binary tensors) to rows,
+        // a model's answer to response bodies, model metadata.
+        .target(
+            name: "InferenceProtocol", dependencies: ["LogitModels", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
         // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
         .target(name: "JSONCodec", swiftSettings: upcoming),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
@@ -47,6 +51,10 @@ let package = Package(
         ),
         // Path templates with parameters, resolved once per request; 405, OPTIONS and HEAD by construction.
         .target(name: "Routing", dependencies: ["HTTPServer"], swiftSettings: upcoming),
+        // gzip and deflate request bodies (bounded, bomb-proof) and gzip responses; Accept-Encoding.
+        .target(name: "ContentCoding", dependencies: ["CZlib"], swiftSettings: upcoming),
+        // zlib (Debian: zlib1g-dev to build, zlib1g at run time).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // epoll, the process's CPU count and mallopt: Linux headers Swift's Glibc module leaves out.
         .systemLibrary(name: "CLinux"),
         // The routes, request/response types, problem+json, metrics and readiness.
@@ -84,9 +92,22 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
+        .testTarget(
+            name: "InferenceProtocolTests",
+            dependencies: ["InferenceProtocol", "LogitModels", "LogitMath", "JSONCodec", "TestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "ContentCodingTests", dependencies: ["ContentCoding", "CZlib", "TestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "LogitModelsTests", dependencies: ["LogitModels", "LogitMath", "TestSupport"],
+            resources: [.copy("Fixtures")], swiftSettings: upcoming),
+        // The deployment manifests against the schemas their platforms publish (deploy/kserve/schemas).
+        .testTarget(
+            name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
-        // What several test targets share: a seeded generator and an independent JSON reader.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
+        // What several test targets share: a seeded generator, an independent JSON reader, gzip bombs.
+        .target(name: "TestSupport", dependencies: ["CZlib"], path: "Tests/TestSupport", swiftSettings: upcoming),
         // Test clients for a live server: libcurl for real-client behaviour, raw sockets for the rest.
         .target(
             name: "HTTPTestSupport",
