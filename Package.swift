@@ -41,6 +41,8 @@ let package = Package(
         // a model's answer to response bodies, model metadata.
         .target(
             name: "InferenceProtocol", dependencies: ["LogitModels", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        // The compute API without HTTP: requests and results over Matrix, validation named once, wire formats.
+        .target(name: "LogitAPI", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
         // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
         .target(name: "JSONCodec", swiftSettings: upcoming),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
@@ -61,7 +63,7 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "JSONCodec", "HTTPServer", "Routing",
+                "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -118,6 +120,8 @@ let package = Package(
         .testTarget(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "TestSupport"],
             swiftSettings: upcoming),
+        .testTarget(
+            name: "LogitAPITests", dependencies: ["LogitAPI", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPServer"], swiftSettings: upcoming),
         .testTarget(
             name: "LogitServiceTests",

@@ -90,9 +90,10 @@ build_modules() {
     module RealModule "" "$numerics"/Sources/RealModule/*.swift
     module LogitMath RealModule Sources/LogitMath/*.swift
     wait "$json_pid"
-    local service=(ComputeRoutes ContentType Decoding Endpoints Logits Problem Requests Responses)
+    module LogitAPI "JSONCodec LogitMath" Sources/LogitAPI/*.swift
+    local service=(ComputeRoutes ContentType Problem)
     service=("${service[@]/#/Sources/LogitService/}")
-    module LogitService "JSONCodec HTTPServer Routing LogitMath" "${service[@]/%/.swift}" \
+    module LogitService "JSONCodec HTTPServer Routing LogitMath LogitAPI" "${service[@]/%/.swift}" \
         Fuzz/EndpointFuzz.swift Fuzz/ReferenceJSON.swift -- -enable-testing
 }
 
@@ -114,7 +115,7 @@ build() {
     sigmoid | softmax | linear | classify)
         build_modules endpoints
         swiftc "${flags[@]}" -module-name "${target}Fuzz" "Fuzz/Entry/$target.swift" \
-            -lLogitService -lJSONCodec -lRouting -lHTTPServer -lLogitMath -lRealModule -o "$binary"
+            -lLogitService -lLogitAPI -lJSONCodec -lRouting -lHTTPServer -lLogitMath -lRealModule -o "$binary"
         ;;
     *)
         echo "unknown target: $target (known: $all_targets)" >&2

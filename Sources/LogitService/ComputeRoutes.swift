@@ -1,5 +1,6 @@
 import HTTPServer
 import JSONCodec
+import LogitAPI
 package import Routing
 
 /// The compute endpoints (API.md "Endpoints") as routes: what the service registers, and what the
@@ -15,10 +16,10 @@ package enum ComputeRoutes {
 
     /// Registers `/sigmoid`, `/softmax`, `/linear` and `/classify`.
     package static func add(to router: inout Router) {
-        router.add(.post, "/sigmoid", compute { (r: SigmoidRequest) in Endpoints.sigmoid(r) })
-        router.add(.post, "/softmax", compute { (r: SoftmaxRequest) throws(Problem) in try Endpoints.softmax(r) })
-        router.add(.post, "/linear", compute { (r: LinearRequest) throws(Problem) in try Endpoints.linear(r) })
-        router.add(.post, "/classify", compute { (r: ClassifyRequest) throws(Problem) in try Endpoints.classify(r) })
+        router.add(.post, "/sigmoid", compute { (r: SigmoidRequest) in Operations.sigmoid(r) })
+        router.add(.post, "/softmax", compute { (r: SoftmaxRequest) throws(APIError) in try Operations.softmax(r) })
+        router.add(.post, "/linear", compute { (r: LinearRequest) throws(APIError) in try Operations.linear(r) })
+        router.add(.post, "/classify", compute { (r: ClassifyRequest) throws(APIError) in try Operations.classify(r) })
     }
 
     /// A JSON endpoint: the content type checked, the body decoded into `In`, `body` run, its
@@ -28,7 +29,7 @@ package enum ComputeRoutes {
     /// entirely on Dispatch's pool; a smaller one is decoded on the event loop, then computed there
     /// unless its `cost` is over `inlineCostLimit`.
     static func compute<In: ComputeRequest, Out: Encodable & SendableMetatype>(
-        _ body: @escaping @Sendable (In) throws(Problem) -> Out
+        _ body: @escaping @Sendable (In) throws(APIError) -> Out
     ) -> RouteHandler {
         { context in
             let request = context.request
@@ -47,11 +48,15 @@ package enum ComputeRoutes {
 
     private static func decode<In: ComputeRequest>(_ request: Request) throws(Problem) -> In {
         try ContentType.check(request)
-        return try decodeBody(In.self, from: request.body)
+        do throws(APIError) {
+            return try JSONWire().decode(In.self, from: request.body)
+        } catch {
+            throw Problem(error)
+        }
     }
 
     private static func answer<In: ComputeRequest, Out: Encodable>(
-        _ request: Request, _ body: (In) throws(Problem) -> Out
+        _ request: Request, _ body: (In) throws(APIError) -> Out
     ) -> Response {
         do throws(Problem) {
             return answer(try decode(request) as In, body)
@@ -60,11 +65,11 @@ package enum ComputeRoutes {
         }
     }
 
-    private static func answer<In, Out: Encodable>(_ input: In, _ body: (In) throws(Problem) -> Out) -> Response {
-        do throws(Problem) {
+    private static func answer<In, Out: Encodable>(_ input: In, _ body: (In) throws(APIError) -> Out) -> Response {
+        do throws(APIError) {
             return jsonResponse(try body(input))
         } catch {
-            return error.response
+            return Problem(error).response
         }
     }
 }

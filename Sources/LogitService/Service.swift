@@ -1,6 +1,7 @@
 package import HTTPServer
 import JSONCodec
 package import Logging
+import LogitAPI
 package import Routing
 import Synchronization
 
