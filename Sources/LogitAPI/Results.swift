@@ -1,0 +1,71 @@
+/// The results of the compute operations, as the wire formats write them (API.md "Endpoints");
+/// keys are snake_case.
+
+package struct SigmoidResponse: Encodable {
+    package var probabilities: Batch
+    package var derivatives: Batch?
+}
+
+package struct SoftmaxResponse: Encodable {
+    package var probabilities: Batch
+    package var logProbabilities: Batch?
+
+    enum CodingKeys: String, CodingKey {
+        case probabilities
+        case logProbabilities = "log_probabilities"
+    }
+}
+
+package struct LinearResponse: Encodable {
+    package var logits: Batch
+    package var probabilities: Batch?
+}
+
+/// One entry of a softmax classification's `top` list.
+package struct TopClass: Encodable {
+    package var `class`: Int
+    package var label: String?
+    package var probability: Double
+}
+
+/// The answer for one row: a single class out of many (softmax) or a yes/no per output (sigmoid).
+package enum Classification: Encodable {
+    /// `{"class", "label", "probability", "probabilities", "top"}`; `label` only when labels were given.
+    case softmax(best: TopClass, probabilities: [Double], top: [TopClass])
+    /// `{"predictions", "probabilities", "labels"}`; `labels` names the outputs predicted 1.
+    case sigmoid(predictions: [Int], probabilities: [Double], labels: [String]?)
+
+    enum CodingKeys: String, CodingKey {
+        case `class`, label, probability, probabilities, top, predictions, labels
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        switch self {
+        case .softmax(let best, let probabilities, let top):
+            try c.encode(best.class, forKey: .class)
+            try c.encodeIfPresent(best.label, forKey: .label)
+            try c.encode(best.probability, forKey: .probability)
+            try c.encode(probabilities, forKey: .probabilities)
+            try c.encode(top, forKey: .top)
+        case .sigmoid(let predictions, let probabilities, let labels):
+            try c.encode(predictions, forKey: .predictions)
+            try c.encode(probabilities, forKey: .probabilities)
+            try c.encodeIfPresent(labels, forKey: .labels)
+        }
+    }
+}
+
+/// For a batch: `{"results": [one object per row]}`.
+package struct ClassifyBatchResponse: Encodable {
+    package var results: [Classification]
+}
+
+/// `{"status": "ok"}` and `{"status": "ready"}`.
+package struct StatusResponse: Encodable {
+    package var status: String
+
+    package init(status: String) {
+        self.status = status
+    }
+}
