@@ -49,6 +49,8 @@ let package = Package(
             dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        // Path templates with parameters, resolved once per request; 405, OPTIONS and HEAD by construction.
+        .target(name: "Routing", dependencies: ["HTTPServer"], swiftSettings: upcoming),
         // gzip and deflate request bodies (bounded, bomb-proof) and gzip responses; Accept-Encoding.
         .target(name: "ContentCoding", dependencies: ["CZlib"], swiftSettings: upcoming),
         // zlib (Debian: zlib1g-dev to build, zlib1g at run time).
@@ -59,7 +61,7 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "JSONCodec", "HTTPServer",
+                "LogitMath", "JSONCodec", "HTTPServer", "Routing",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -116,8 +118,10 @@ let package = Package(
         .testTarget(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "TestSupport"],
             swiftSettings: upcoming),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPServer"], swiftSettings: upcoming),
         .testTarget(
-            name: "LogitServiceTests", dependencies: ["LogitService", "HTTPServer", "JSONCodec", "TestSupport"],
+            name: "LogitServiceTests",
+            dependencies: ["LogitService", "HTTPServer", "Routing", "JSONCodec", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "IntegrationTests",

@@ -33,6 +33,14 @@ package enum Logits: Sendable, Equatable {
         }
     }
 
+    /// The number of elements.
+    var count: Int {
+        switch self {
+        case .vector(let v): v.count
+        case .batch(let b): b.reduce(0) { $0 + $1.count }
+        }
+    }
+
     /// The number of elements in each row.
     var columns: Int { rows.first?.count ?? 0 }
 

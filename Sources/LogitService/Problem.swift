@@ -1,5 +1,6 @@
 package import HTTPServer
 import JSONCodec
+package import Routing
 
 /// An error the service answers with an RFC 9457 problem (`application/problem+json`).
 ///
@@ -17,7 +18,38 @@ package struct Problem: Error, Sendable, Equatable {
     /// 422: valid JSON that does not fit the endpoint.
     package static func unprocessable(_ detail: String) -> Problem { Problem(.unprocessableContent, detail) }
 
-    package var response: Response { .problem(status, detail: detail) }
+    package var response: Response { ErrorStyle.problem.render(status, detail) }
+}
+
+extension ErrorStyle {
+    /// RFC 9457 `application/problem+json`: type, title, status and detail (API.md "Errors").
+    package static let problem = ErrorStyle { status, detail in
+        Response(
+            status: status, contentType: "application/problem+json",
+            body: encodedOrPlain(ProblemBody(title: status.reasonPhrase, status: status.code, detail: detail), detail))
+    }
+
+    /// The inference protocol's error body, `{"error": "..."}` (KServe V2 / Open Inference Protocol).
+    package static let inferenceProtocol = ErrorStyle { status, detail in
+        Response(
+            status: status, contentType: "application/json", body: encodedOrPlain(ErrorBody(error: detail), detail))
+    }
+
+    /// JSON for `value`; the detail as bytes in the impossible case that a String cannot be written.
+    private static func encodedOrPlain(_ value: some Encodable, _ detail: String) -> [UInt8] {
+        (try? encodeJSON(value)) ?? Array(detail.utf8)
+    }
+}
+
+private struct ProblemBody: Encodable {
+    var type = "about:blank"
+    var title: String
+    var status: Int
+    var detail: String
+}
+
+private struct ErrorBody: Encodable {
+    var error: String
 }
 
 /// A coding path as the details spell it: keys joined by ".", indices as `[i]` (`logits[1][2]`).

@@ -24,7 +24,14 @@ private func bareLogits(_ decoder: any Decoder) throws -> Logits {
 }
 
 /// `POST /sigmoid`: `{"logits": VECTOR|BATCH, "derivative": false}` or a bare array.
-struct SigmoidRequest: Decodable {
+/// A compute endpoint's request, with what answering it costs, in element operations (a
+/// multiply-add, an exp): the service answers it on the event loop only when that is small.
+protocol ComputeRequest: Decodable, Sendable, SendableMetatype {
+    var cost: Int { get }
+}
+
+/// `POST /sigmoid`.
+struct SigmoidRequest: ComputeRequest {
     var logits: Logits
     var derivative = false
 
@@ -37,10 +44,12 @@ struct SigmoidRequest: Decodable {
         logits = try object.decode(Logits.self, forKey: AnyKey("logits")).validated(field: "logits")
         derivative = try object.decodeIfPresent(Bool.self, forKey: AnyKey("derivative")) ?? false
     }
+
+    var cost: Int { logits.count * (derivative ? 2 : 1) }
 }
 
 /// `POST /softmax`: `{"logits": VECTOR|BATCH, "temperature": 1.0, "log": false}` or a bare array.
-struct SoftmaxRequest: Decodable {
+struct SoftmaxRequest: ComputeRequest {
     var logits: Logits
     var temperature = 1.0
     var log = false
@@ -60,6 +69,8 @@ struct SoftmaxRequest: Decodable {
         }
         log = try object.decodeIfPresent(Bool.self, forKey: AnyKey("log")) ?? false
     }
+
+    var cost: Int { logits.count * (log ? 2 : 1) }
 }
 
 /// The activation a linear layer or a classification applies to its scores.
@@ -120,10 +131,17 @@ struct LinearLayer: Sendable {
     /// 60 KB request (4 000 rows of one input times 4 000 rows of one weight) took 2 s and
     /// 226 MB to answer with 96 MB, and a 300 KB one would exhaust a pod's memory.
     static let maxResults = 4_194_304
+
+    /// k×m×n multiply-adds (saturating: a product beyond `Int.max` is simply large).
+    var cost: Int {
+        let results = input.rows.count.multipliedReportingOverflow(by: weights.count)
+        let products = results.partialValue.multipliedReportingOverflow(by: input.columns)
+        return results.overflow || products.overflow ? Int.max : products.partialValue
+    }
 }
 
 /// `POST /linear`: `{"weights", "bias", "input", "activation": "none"}`.
-struct LinearRequest: Decodable {
+struct LinearRequest: ComputeRequest {
     var layer: LinearLayer
     var activation: Activation
 
@@ -133,11 +151,13 @@ struct LinearRequest: Decodable {
         layer = try LinearLayer(from: object)
         activation = try Activation.decode(object, allowed: [.none, .sigmoid, .softmax], default: .none)
     }
+
+    var cost: Int { layer.cost }
 }
 
 /// `POST /classify`: scores from `logits` (or a bare array) or from a linear layer, then a decision.
-struct ClassifyRequest: Decodable {
-    enum Scores {
+struct ClassifyRequest: ComputeRequest {
+    enum Scores: Sendable {
         case logits(Logits)
         case layer(LinearLayer)
     }
@@ -198,7 +218,14 @@ struct ClassifyRequest: Decodable {
             labels = names
         }
     }
+
+    var cost: Int {
+        switch scores {
+        case .logits(let logits): logits.count
+        case .layer(let layer): layer.cost
+        }
+    }
 }
 
 /// `name` in double quotes, escaped as JSON would.
-func quoted(_ name: String) -> String { Response.jsonString(name) }
+func quoted(_ name: String) -> String { (try? encodeJSON(name)).map { String(decoding: $0, as: UTF8.self) } ?? name }
