@@ -61,7 +61,7 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "JSONCodec", "HTTPServer", "Routing",
+                "LogitMath", "JSONCodec", "HTTPServer", "Routing", "LogitModels", "InferenceProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -126,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "TestSupport",
+                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "TestSupport", "LogitModels",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],
