@@ -9,6 +9,7 @@ the calls and their answers as a short, readable session instead (for docs/infer
 """
 import json
 import sys
+import urllib.error
 import urllib.request
 
 import numpy as np
@@ -42,7 +43,11 @@ def classify(model, rows, **options):
 
 def same_as_classify(result, model, rows, name):
     """The infer result's probabilities, class and label equal /classify's, exactly."""
-    native = classify(model, rows)
+    try:
+        native = classify(model, rows)
+    except urllib.error.HTTPError as error:
+        check(f"{name}: /classify answers", False, f"{error}: {error.read()[:300]!r}")
+        return
     probabilities = result.as_numpy("probabilities")
     check(f"{name}: probabilities equal /classify's",
           probabilities is not None and probabilities.tolist() == [r["probabilities"] for r in native],
@@ -101,8 +106,11 @@ def main():
     tensor.set_data_from_numpy(IRIS)
     result = client.infer("iris", [tensor], outputs=[httpclient.InferRequestedOutput("probabilities", class_count=2)])
     top = result.as_numpy("probabilities")
-    expected = [[f"{t['probability']!r}:{t['class']}:{t['label']}" for t in r["top"]]
-                for r in classify("iris", IRIS, top_k=2)]
+    try:
+        expected = [[f"{t['probability']!r}:{t['class']}:{t['label']}" for t in r["top"]]
+                    for r in classify("iris", IRIS, top_k=2)]
+    except urllib.error.HTTPError as error:
+        expected = f"/classify failed: {error}"
     check("infer class_count=2 equals /classify top_k=2",
           top is not None and [[s.decode() for s in row] for row in top] == expected, f"{top} vs {expected}")
 
