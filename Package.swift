@@ -151,7 +151,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
-                "LogitModels",
+                "LogitModels", "Routing",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],

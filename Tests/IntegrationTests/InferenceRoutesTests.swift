@@ -1,8 +1,10 @@
 import Foundation
+import HTTPServer
 import HTTPTestSupport
 import LogitMath
 import LogitModels
 import LogitService
+import Routing
 import TestSupport
 import Testing
 
@@ -198,19 +200,20 @@ import Testing
         }
     }
 
-    /// Once shutdown has begun, readiness is 503 `{"ready": false}`: a request already arriving is answered so.
+    /// Once shutdown has begun, readiness is 503 `{"ready": false}` while liveness stays 200. The service's own
+    /// routes, without a socket: which connections a shutdown still answers is ShutdownTests' subject.
     @Test func readinessTurns503WhenShutdownBegins() async throws {
-        try await withService(models: Self.models) { service, port in
-            let raw = try RawClient(port: port)
-            #expect(raw.send("GET /v2/health/ready HTTP/1.1\r\nHost: x\r\n"))
-            let shutdown = Task { await service.shutdown(grace: .seconds(5)) }
-            for _ in 0..<10_000 where service.isReady { await Task.yield() }
-            #expect(!service.isReady)
-            #expect(raw.send("\r\n"))
-            let response = raw.receiveResponses(1).responses.first
-            #expect(response?.status == 503)
-            #expect(response?.bodyText == #"{"ready":false}"#)
-            _ = await shutdown.value
+        let service = LogitService(logger: silentLogger, models: ModelRegistry(Self.models))
+        func answer(_ path: String) -> Response? {
+            guard case .response(let response) = service.router.respond(to: Request(method: .get, target: path)).outcome
+            else { return nil }
+            return response
         }
+        #expect(answer("/v2/health/ready")?.status == .ok)
+        _ = await service.shutdown()
+        let ready = answer("/v2/health/ready")
+        #expect(ready?.status == .serviceUnavailable)
+        #expect(ready.map { String(decoding: $0.body, as: UTF8.self) } == #"{"ready":false}"#)
+        #expect(answer("/v2/health/live")?.status == .ok)
     }
 }
