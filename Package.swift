@@ -78,7 +78,7 @@ let package = Package(
             name: "LogitService",
             dependencies: [
                 "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing", "LogitVersion", "LogitModels",
-                "InferenceProtocol",
+                "InferenceProtocol", "ContentCoding",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
