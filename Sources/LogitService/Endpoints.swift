@@ -1,4 +1,6 @@
+import HTTPServer
 import LogitMath
+import LogitModels
 
 /// The compute endpoints: decoded, validated requests in, response bodies out. Each is a thin
 /// shell around LogitMath; everything the caller can get wrong was refused while decoding.
@@ -23,10 +25,18 @@ enum Endpoints {
         return SoftmaxResponse(probabilities: probabilities, logProbabilities: logProbabilities)
     }
 
-    static func linear(_ request: LinearRequest) throws(Problem) -> LinearResponse {
-        let logits = try scores(of: request.layer)
+    /// `metrics` counts the requests a served model answers (`logitd_model_requests_total`).
+    static func linear(_ request: LinearRequest, metrics: ServiceMetrics? = nil) throws(Problem) -> LinearResponse {
+        let layer: LinearLayer
+        switch request.source {
+        case .layer(let l): layer = l
+        case .model(_, let input, let model):
+            return try ModelEndpoints.linear(
+                resolved(model), input: input, activation: request.activation, metrics: metrics)
+        }
+        let logits = try scores(of: layer)
         let probabilities: Logits? =
-            switch request.activation {
+            switch request.activation ?? .none {
             case .none: nil
             case .sigmoid: logits.mapRows { LogitMath.sigmoid($0) }
             case .softmax:
@@ -38,12 +48,15 @@ enum Endpoints {
     }
 
     /// One `Classification` for a vector, `{"results": [...]}` for a batch.
-    static func classify(_ request: ClassifyRequest) throws(Problem) -> ClassifyResult {
-        let scores: Logits =
-            switch request.scores {
-            case .logits(let l): l
-            case .layer(let layer): try Self.scores(of: layer)
-            }
+    static func classify(_ request: ClassifyRequest, metrics: ServiceMetrics? = nil) throws(Problem) -> ClassifyResult {
+        let scores: Logits
+        switch request.scores {
+        case .logits(let l): scores = l
+        case .layer(let layer): scores = try Self.scores(of: layer)
+        case .model(_, let input, let model):
+            return try ModelEndpoints.classify(
+                resolved(model), input: input, options: request.modelOptions, metrics: metrics)
+        }
         var results: [Classification] = []
         for row in scores.rows {
             switch request.activation {
@@ -64,6 +77,13 @@ enum Endpoints {
             }
         }
         return scores.isBatch ? .batch(ClassifyBatchResponse(results: results)) : .single(results[0])
+    }
+
+    /// The model a request was resolved to; a request that names a model is always resolved before it is
+    /// answered, so nil is a bug in the route, answered as a 500.
+    private static func resolved(_ model: Model?) throws(Problem) -> Model {
+        guard let model else { throw Problem(.internalServerError, "the request's model was not resolved") }
+        return model
     }
 
     enum ClassifyResult: Encodable {

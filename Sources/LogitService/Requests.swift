@@ -1,5 +1,6 @@
 import HTTPServer
 import JSONCodec
+import LogitModels
 
 /// The request bodies of the compute endpoints (API.md "Endpoints"). Each refuses unknown fields,
 /// since a misspelt option (`temprature`) silently ignored would give a wrong answer that looks right.
@@ -122,30 +123,79 @@ struct LinearLayer: Sendable {
     static let maxResults = 4_194_304
 }
 
-/// `POST /linear`: `{"weights", "bias", "input", "activation": "none"}`.
+/// `POST /linear`: `{"weights", "bias", "input", "activation": "none"}`, or `"model"` (and `"version"`) in place
+/// of `weights` and `bias`.
 struct LinearRequest: Decodable {
-    var layer: LinearLayer
-    var activation: Activation
+    enum Source {
+        case layer(LinearLayer)
+        /// Resolved against the request's model set by `resolve`.
+        case model(ModelReference, input: Logits, resolved: Model?)
+    }
+    var source: Source
+    /// nil: the default, `none` for a layer, the model's own for a model.
+    var activation: Activation?
 
     init(from decoder: any Decoder) throws {
         let object = try decoder.container(keyedBy: AnyKey.self)
-        try object.rejectUnknownKeys(allowed: ["weights", "bias", "input", "activation"], decoder: decoder)
-        layer = try LinearLayer(from: object)
-        activation = try Activation.decode(object, allowed: [.none, .sigmoid, .softmax], default: .none)
+        try object.rejectUnknownKeys(
+            allowed: ["weights", "bias", "model", "version", "input", "activation"], decoder: decoder)
+        if let reference = try ModelReference.decode(object) {
+            let input = try object.decode(Logits.self, forKey: AnyKey("input")).validated(field: "input")
+            source = .model(reference, input: input, resolved: nil)
+        } else {
+            source = .layer(try LinearLayer(from: object))
+        }
+        if object.contains(AnyKey("activation")) {
+            activation = try Activation.decode(object, allowed: [.none, .sigmoid, .softmax], default: .none)
+        }
+    }
+
+    /// Finds the model the request names in `models`, and checks the request against it.
+    mutating func resolve(_ models: ModelSet) throws(Problem) {
+        guard case .model(let reference, let input, nil) = source else { return }
+        let model = try models.resolve(reference)
+        _ = try modelActivation(activation, for: model)
+        _ = try modelInput(input, for: model)
+        source = .model(reference, input: input, resolved: model)
     }
 }
 
-/// `POST /classify`: scores from `logits` (or a bare array) or from a linear layer, then a decision.
+/// `POST /classify`: scores from `logits` (or a bare array), from a linear layer or from a served model, then
+/// a decision.
 struct ClassifyRequest: Decodable {
     enum Scores {
         case logits(Logits)
         case layer(LinearLayer)
+        /// Resolved against the request's model set by `resolve`.
+        case model(ModelReference, input: Logits, resolved: Model?)
     }
     var scores: Scores
     var activation: Activation = .softmax
     var threshold = 0.5
     var labels: [String]?
     var topK = 1
+    /// What the request itself gave, for a model's defaults to fill in once it is known.
+    private var given = Given()
+
+    private struct Given {
+        var activation: Activation?
+        var threshold: Double?
+        var topK: Int?
+    }
+
+    /// A served model's options: the request's overrides, the model's defaults where it gave none.
+    struct ModelOptions {
+        var activation: ModelActivation?
+        var threshold: Double?
+        var labels: [String]?
+        var topK: Int
+    }
+
+    var modelOptions: ModelOptions {
+        ModelOptions(
+            activation: given.activation.flatMap { ModelActivation(rawValue: $0.rawValue) }, threshold: given.threshold,
+            labels: labels, topK: topK)
+    }
 
     init(from decoder: any Decoder) throws {
         guard let object = objectOrBareArray(decoder) else {
@@ -153,36 +203,53 @@ struct ClassifyRequest: Decodable {
             return
         }
         try object.rejectUnknownKeys(
-            allowed: ["logits", "input", "weights", "bias", "activation", "threshold", "labels", "top_k"],
+            allowed: [
+                "logits", "input", "weights", "bias", "model", "version", "activation", "threshold", "labels", "top_k",
+            ],
             decoder: decoder)
         let hasLogits = object.contains(AnyKey("logits"))
-        let layerFields = ["input", "weights", "bias"].filter { object.contains(AnyKey($0)) }
-        switch (hasLogits, layerFields.isEmpty) {
-        case (true, false):
+        let layerFields = ["input", "weights", "bias", "model", "version"].filter { object.contains(AnyKey($0)) }
+        if hasLogits, !layerFields.isEmpty {
             throw Problem.unprocessable(
-                "logits: give either logits or input and weights, not both (found \(listing(layerFields)))")
-        case (true, true):
-            scores = .logits(try object.decode(Logits.self, forKey: AnyKey("logits")).validated(field: "logits"))
-        case (false, false):
-            scores = .layer(try LinearLayer(from: object))
-        case (false, true):
-            throw Problem.unprocessable("logits: missing field (or give input and weights)")
+                "logits: give either logits, input and weights, or input and model, not several "
+                    + "(found \(listing(layerFields)))")
         }
-        let classes = {
-            switch scores {
-            case .logits(let l): l.columns
-            case .layer(let layer): layer.weights.count
-            }
-        }()
-        activation = try Activation.decode(object, allowed: [.softmax, .sigmoid], default: .softmax)
+        if hasLogits {
+            scores = .logits(try object.decode(Logits.self, forKey: AnyKey("logits")).validated(field: "logits"))
+        } else if let reference = try ModelReference.decode(object) {
+            let input = try object.decode(Logits.self, forKey: AnyKey("input")).validated(field: "input")
+            scores = .model(reference, input: input, resolved: nil)
+        } else if !layerFields.isEmpty {
+            scores = .layer(try LinearLayer(from: object))
+        } else {
+            throw Problem.unprocessable("logits: missing field (or give input and weights, or input and model)")
+        }
+        if object.contains(AnyKey("activation")) {
+            given.activation = try Activation.decode(object, allowed: [.softmax, .sigmoid], default: .softmax)
+        }
         if let t = try object.decodeIfPresent(Double.self, forKey: AnyKey("threshold")) {
+            guard t > 0, t < 1 else { throw Problem.unprocessable("threshold: must be between 0 and 1, got \(t)") }
+            given.threshold = t
+        }
+        given.topK = try object.decodeIfPresent(Int.self, forKey: AnyKey("top_k"))
+        labels = try object.decodeIfPresent([String].self, forKey: AnyKey("labels"))
+        switch scores {
+        case .logits(let l): try check(classes: l.columns, activation: given.activation ?? .softmax)
+        case .layer(let layer): try check(classes: layer.weights.count, activation: given.activation ?? .softmax)
+        case .model: break
+        }
+    }
+
+    /// Checks the options against the number of classes and the activation in force, and sets them.
+    private mutating func check(classes: Int, activation: Activation) throws(Problem) {
+        self.activation = activation
+        if let t = given.threshold {
             guard activation == .sigmoid else {
                 throw Problem.unprocessable("threshold: applies only to activation \"sigmoid\"")
             }
-            guard t > 0, t < 1 else { throw Problem.unprocessable("threshold: must be between 0 and 1, got \(t)") }
             threshold = t
         }
-        if let k = try object.decodeIfPresent(Int.self, forKey: AnyKey("top_k")) {
+        if let k = given.topK {
             guard activation == .softmax else {
                 throw Problem.unprocessable("top_k: applies only to activation \"softmax\"")
             }
@@ -191,12 +258,22 @@ struct ClassifyRequest: Decodable {
             }
             topK = k
         }
-        if let names = try object.decodeIfPresent([String].self, forKey: AnyKey("labels")) {
-            guard names.count == classes else {
-                throw Problem.unprocessable("labels has \(names.count) names but there are \(classes) classes")
-            }
-            labels = names
+        if let names = labels, names.count != classes {
+            throw Problem.unprocessable("labels has \(names.count) names but there are \(classes) classes")
         }
+    }
+
+    /// Finds the model the request names in `models`, and checks the request's options against it: its
+    /// activation (binary models take no override; `none` classifies by softmax), `threshold`, `top_k` and
+    /// `labels` against its classes, and the input's width.
+    mutating func resolve(_ models: ModelSet) throws(Problem) {
+        guard case .model(let reference, let input, nil) = scores else { return }
+        let model = try models.resolve(reference)
+        let asked = try modelActivation(given.activation, for: model)
+        let effective = model.classifyingActivation(overriddenBy: asked)!
+        try check(classes: model.classes, activation: effective == .sigmoid ? .sigmoid : .softmax)
+        _ = try modelInput(input, for: model)
+        scores = .model(reference, input: input, resolved: model)
     }
 }
 
