@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Layout (arrows point to imports):
 ///   LogitMath ← LogitService → HTTPServer,  LogitService → JSONCodec,  logitd → LogitService
-/// See ../shared/STYLE.md. Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
+/// Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
 let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -37,6 +37,8 @@ let package = Package(
         ),
         // Served models: the formats, loading and the registry. Knows no HTTP.
         .target(name: "LogitModels", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        // The version of logitd and its API: one constant, imported wherever a version is shown.
+        .target(name: "LogitVersion", swiftSettings: upcoming),
         // The Open Inference Protocol (KServe V2) without HTTP: request bodies (JSON and binary tensors) to rows,
         // a model's answer to response bodies, model metadata.
         .target(
@@ -59,7 +61,7 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "LogitModels", "JSONCodec", "HTTPServer",
+                "LogitMath", "LogitModels", "JSONCodec", "HTTPServer", "LogitVersion",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -70,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "logitd",
             dependencies: [
-                "LogitService", "LogitModels", "HTTPServer", "CLinux",
+                "LogitService", "LogitModels", "HTTPServer", "CLinux", "LogitVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -90,6 +92,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
+        .testTarget(name: "LogitVersionTests", dependencies: ["LogitVersion"], swiftSettings: upcoming),
         .testTarget(
             name: "InferenceProtocolTests",
             dependencies: ["InferenceProtocol", "LogitModels", "LogitMath", "JSONCodec", "TestSupport"],
@@ -122,7 +125,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "TestSupport",
+                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],
