@@ -120,7 +120,7 @@ let package = Package(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
-            name: "LogitServiceTests", dependencies: ["LogitService", "HTTPServer", "JSONCodec", "TestSupport"],
+            name: "LogitServiceTests", dependencies: ["LogitService", "LogitModels", "LogitMath", "HTTPServer", "JSONCodec", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "IntegrationTests",

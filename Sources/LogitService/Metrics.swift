@@ -45,6 +45,13 @@ package final class ServiceMetrics: Sendable {
             .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
             .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
         ]
+        // A served model's W·x + b and activation: from 5 µs (iris, one row) to 1 s (a large head, a large batch).
+        factory.durationHistogramBuckets["logitd_model_inference_seconds"] = [
+            .microseconds(5), .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100),
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1),
+        ]
         self.factory = factory
         inFlight = Meter(label: "http_requests_in_flight", dimensions: [], factory: factory)
         openConnections = Meter(label: "http_open_connections", dimensions: [], factory: factory)

@@ -1,6 +1,7 @@
 package import HTTPServer
 import JSONCodec
 package import Logging
+package import LogitModels
 import Synchronization
 
 /// The logitd service: the routes of API.md on an `HTTPServer`, with readiness, metrics and an
@@ -9,6 +10,8 @@ package final class LogitService: Sendable {
     package let metrics = ServiceMetrics()
     package let logger: Logger
     package let router: Router
+    /// The served models; SIGHUP swaps their set (`reloadModels`).
+    package let models: ModelRegistry
     private let state = State()
 
     /// What the routes share with the service, in one reference the handlers can capture.
@@ -18,9 +21,26 @@ package final class LogitService: Sendable {
         var openConnections: Int { server.withLock { $0?.openConnections ?? 0 } }
     }
 
-    package init(logger: Logger) {
+    package init(logger: Logger, models: ModelRegistry = ModelRegistry()) {
         self.logger = logger
-        router = Self.makeRouter(metrics: metrics, state: state)
+        self.models = models
+        router = Self.makeRouter(metrics: metrics, state: state, models: models)
+    }
+
+    /// Loads every model source again (SIGHUP): the new set replaces the old one whole, or, when any model
+    /// fails, the old set stays; either way the outcome is logged and counted. Returns whether it succeeded.
+    @discardableResult
+    package func reloadModels() -> Bool {
+        do {
+            let set = try models.reload()
+            metrics.recordReload(success: true)
+            logger.info("reloaded models: \(set.count) served")
+            return true
+        } catch {
+            metrics.recordReload(success: false)
+            logger.error("model reload failed, the previous models stay: \(error)")
+            return false
+        }
     }
 
     /// Starts listening; returns the bound host and port (the real one when port 0 was asked).
@@ -100,12 +120,27 @@ package final class LogitService: Sendable {
 
     // MARK: Routes
 
-    private static func makeRouter(metrics: ServiceMetrics, state: State) -> Router {
+    private static func makeRouter(metrics: ServiceMetrics, state: State, models: ModelRegistry) -> Router {
         var router = Router()
         router.add(.post, "/sigmoid", compute { (r: SigmoidRequest) in Endpoints.sigmoid(r) })
         router.add(.post, "/softmax", compute { (r: SoftmaxRequest) throws(Problem) in try Endpoints.softmax(r) })
-        router.add(.post, "/linear", compute { (r: LinearRequest) throws(Problem) in try Endpoints.linear(r) })
-        router.add(.post, "/classify", compute { (r: ClassifyRequest) throws(Problem) in try Endpoints.classify(r) })
+        // A request that names a model is resolved against the set as it is when the request is decoded,
+        // and keeps that model to the end, whatever a reload does meanwhile.
+        router.add(
+            .post, "/linear",
+            compute { (r: LinearRequest) throws(Problem) in
+                var r = r
+                try r.resolve(models.current)
+                return try Endpoints.linear(r, metrics: metrics)
+            })
+        router.add(
+            .post, "/classify",
+            compute { (r: ClassifyRequest) throws(Problem) in
+                var r = r
+                try r.resolve(models.current)
+                return try Endpoints.classify(r, metrics: metrics)
+            })
+        router.add(.get, "/models") { _ in json(ModelEndpoints.list(models.current)) }
         router.add(.get, "/healthz") { _ in json(StatusResponse(status: "ok")) }
         router.add(.get, "/readyz") { _ in
             state.ready.load(ordering: .acquiring)

@@ -7,15 +7,15 @@ struct ModelOptions: ParsableArguments {
     @Option(
         name: .customLong("model"),
         help: ArgumentHelp(
-            "A model file to serve (repeatable): logitd or scikit-learn JSON, or safetensors, recognised by content. "
-                + "(env: LOGITD_MODELS, paths separated by ':')", valueName: "path"))
+            "A model file to serve (repeatable): logitd or scikit-learn JSON, or safetensors, recognised by content; "
+                + "the variable separates paths with ':'. (env: LOGITD_MODELS, default: none)", valueName: "path"))
     var models: [String] = []
 
     @Option(
         name: .customLong("model-dir"),
         help: ArgumentHelp(
             "A folder of models (repeatable): NAME.json, NAME.safetensors, NAME.onnx, or Triton's NAME/VERSION/file. "
-                + "(env: LOGITD_MODEL_DIR)", valueName: "dir"))
+                + "(env: LOGITD_MODEL_DIR, default: none)", valueName: "dir"))
     var modelDirectories: [String] = []
 
     @Option(
