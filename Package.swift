@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The runtime only (its default traits add Foundation stream APIs we don't use); the ONNX messages are
+        // generated once by scripts/onnx/generate-swift.sh and committed.
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: []),
         // Tests only.
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
@@ -36,7 +39,16 @@ let package = Package(
             swiftSettings: upcoming
         ),
         // Served models: the formats, loading and the registry. Knows no HTTP.
-        .target(name: "LogitModels", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        .target(
+            name: "LogitModels",
+            dependencies: [
+                "LogitMath", "JSONCodec", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // ONNX's protobuf messages, generated code in a target of its own so that LogitModels' builds don't
+        // recompile its 4 000 lines.
+        .target(name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         // The version of logitd and its API: one constant, imported wherever a version is shown.
         .target(name: "LogitVersion", swiftSettings: upcoming),
         // The Open Inference Protocol (KServe V2) without HTTP: request bodies (JSON and binary tensors) to rows,
@@ -101,7 +113,11 @@ let package = Package(
             name: "ContentCodingTests", dependencies: ["ContentCoding", "CZlib", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
-            name: "LogitModelsTests", dependencies: ["LogitModels", "LogitMath", "TestSupport"],
+            name: "LogitModelsTests",
+            dependencies: [
+                "LogitModels", "LogitMath", "ONNXProto", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             resources: [.copy("Fixtures")], swiftSettings: upcoming),
         // The deployment manifests against the schemas their platforms publish (deploy/kserve/schemas).
         .testTarget(

@@ -125,8 +125,8 @@ struct BadFile: CustomTestStringConvertible, Sendable {
             safetensors(header: #"{"kernel":{"dtype":"F32","shape":[1,1],"data_offsets":[0,4]}}"#, data: f32Bytes([1])),
             "no 2-D tensor named weight or *.weight (tensors: kernel)"),
         BadFile(
-            "an ONNX model", [0x08, 0x07, 0x12, 0x04, 0x74, 0x65, 0x73, 0x74, 0x3A, 0x02, 0x0A, 0x00],
-            "an ONNX model, but ONNX support is not built into this logitd"),
+            "an ONNX graph without an input", [0x08, 0x07, 0x12, 0x04, 0x74, 0x65, 0x73, 0x74, 0x3A, 0x02, 0x0A, 0x00],
+            "the graph has no input"),
         BadFile(
             "a name outside the rule", #"{"name": "my model", "weights": [[1]]}"#,
             "model name \"my model\" (from its \"name\") must match [A-Za-z0-9_.-]{1,64}"),

@@ -110,8 +110,7 @@ package func decodeModel(
         switch ModelFileKind(of: bytes) {
         case .json: parts = try decodeJSONModel(bytes)
         case .safetensors: parts = try decodeSafetensorsModel(bytes)
-        case .onnx:
-            throw ModelFormatError("an ONNX model, but ONNX support is not built into this logitd")
+        case .onnx: parts = try decodeONNXModel(bytes)
         case .unknown:
             throw ModelFormatError(
                 bytes.isEmpty
