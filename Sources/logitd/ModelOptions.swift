@@ -7,7 +7,7 @@ struct ModelOptions: ParsableArguments {
     @Option(
         name: .customLong("model"),
         help: ArgumentHelp(
-            "A model file to serve (repeatable): logitd or scikit-learn JSON, or safetensors, recognised by content; "
+            "A model file to serve (repeatable): logitd or scikit-learn JSON, safetensors or ONNX, recognised by content; "
                 + "the variable separates paths with ':'. (env: LOGITD_MODELS, default: none)", valueName: "path"))
     var models: [String] = []
 
