@@ -1,5 +1,7 @@
 import Foundation
+import HTTPTestSupport
 import Testing
+import Yams
 
 /// The user documentation in docs/ says what the built service does.
 @Suite struct DocumentationTests {
@@ -56,5 +58,91 @@ import Testing
             #expect(helpDefaults[variable] == String(documented), "default of \(variable)")
         }
         #expect(helpDefaults.count == rows.filter { $0[1].hasPrefix("`") }.count)
+    }
+
+    /// Every `METHOD /path` named in docs/api.md, a template's `{name}` kept; `[/optional]` parts give
+    /// both forms.
+    static func documentedOperations() throws -> [(method: String, path: String)] {
+        let api = try text("docs/api.md")
+        var found: [(String, String)] = []
+        for match in api.matches(of: #/`(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) (/[^`\s]*)`/#) {
+            var path = String(match.2)
+            while let open = path.firstIndex(of: "["), let close = path[open...].firstIndex(of: "]") {
+                found.append((String(match.1), path.replacingCharacters(in: open...close, with: "")))
+                path.replaceSubrange(open...close, with: path[path.index(after: open)..<close])
+            }
+            found.append((String(match.1), path))
+        }
+        return found
+    }
+
+    /// The statuses of docs/api.md's table of errors.
+    static func documentedStatuses() throws -> [Int] {
+        try table(after: "## Errors", in: text("docs/api.md")).compactMap { Int($0[0]) }
+    }
+
+    static func openAPI() throws -> [String: Any] {
+        try #require(try Yams.load(yaml: text("openapi.yaml")) as? [String: Any])
+    }
+
+    @Test func apiDocumentsOperationsAndStatuses() throws {
+        // The tests below must not pass by finding nothing.
+        #expect(try Self.documentedOperations().count >= 8)
+        #expect(try Self.documentedStatuses().count >= 10)
+    }
+
+    @Test func everyOperationInTheAPIDocumentIsInOpenAPI() throws {
+        let paths = try #require(try Self.openAPI()["paths"] as? [String: Any])
+        for (method, path) in try Self.documentedOperations() {
+            let operations = paths[path] as? [String: Any]
+            #expect(operations != nil, "docs/api.md names \(path); openapi.yaml has no such path")
+            #expect(
+                operations?[method.lowercased()] != nil || (method == "HEAD" && operations?["get"] != nil),
+                "docs/api.md names \(method) \(path); openapi.yaml has no such operation")
+        }
+    }
+
+    @Test func everyStatusInTheAPIDocumentIsInOpenAPI() throws {
+        // A status is in the document when an operation lists it, or when a shared response (404 and
+        // 405, which no operation lists) pins it with `status: const:`.
+        let document = try Self.openAPI()
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var statuses = Set<Int>()
+        for operation in paths.values.flatMap(\.values) {
+            let responses = (operation as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+            statuses.formUnion(responses.keys.compactMap { Int($0) })
+        }
+        let shared = (document["components"] as? [String: Any])?["responses"] as? [String: Any] ?? [:]
+        statuses.formUnion(Self.pinnedStatuses(in: shared))
+        for status in try Self.documentedStatuses() {
+            #expect(statuses.contains(status), "docs/api.md documents \(status); openapi.yaml never answers it")
+        }
+    }
+
+    /// Every `status: {const: N}` anywhere inside `value`.
+    static func pinnedStatuses(in value: Any) -> [Int] {
+        if let object = value as? [String: Any] {
+            let own = ((object["status"] as? [String: Any])?["const"] as? Int).map { [$0] } ?? []
+            return own + object.values.flatMap { pinnedStatuses(in: $0) }
+        }
+        return (value as? [Any] ?? []).flatMap { pinnedStatuses(in: $0) }
+    }
+
+    @Test func everyOperationInTheAPIDocumentIsRouted() async throws {
+        // The service's routes as a client sees them: OPTIONS on a path answers 204 with the methods
+        // its route table holds (HEAD wherever GET is), and 404 for a path it does not route.
+        let operations = try Self.documentedOperations()
+        try await withService { _, port in
+            let client = CurlClient(port: port)
+            for (method, template) in operations {
+                let path = template.replacing(#/\{[^}/]+\}/#, with: "example")
+                let answer = try client.options(path)
+                #expect(answer.status == 204, "OPTIONS \(path): \(answer.status)")
+                let allowed = (answer.header("Allow") ?? "").split(separator: ",").map {
+                    $0.trimmingCharacters(in: .whitespaces)
+                }
+                #expect(allowed.contains(method), "docs/api.md names \(method) \(template); Allow is \(allowed)")
+            }
+        }
     }
 }
