@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
+                "LogitService", "LogitModels", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],

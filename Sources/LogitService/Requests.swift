@@ -211,8 +211,7 @@ struct ClassifyRequest: Decodable {
         let layerFields = ["input", "weights", "bias", "model", "version"].filter { object.contains(AnyKey($0)) }
         if hasLogits, !layerFields.isEmpty {
             throw Problem.unprocessable(
-                "logits: give either logits, input and weights, or input and model, not several "
-                    + "(found \(listing(layerFields)))")
+                "logits: give either logits or input with weights or a model, not both (found \(listing(layerFields)))")
         }
         if hasLogits {
             scores = .logits(try object.decode(Logits.self, forKey: AnyKey("logits")).validated(field: "logits"))

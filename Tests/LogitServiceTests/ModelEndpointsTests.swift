@@ -136,7 +136,7 @@ import Testing
         (#"{"model": "pets", "input": [1, 2], "top_k": 4}"#, "top_k: must be between 1 and 3 (the number of classes), got 4"),
         (#"{"model": "cancer", "input": [1, 2], "top_k": 3}"#, "top_k: must be between 1 and 2 (the number of classes), got 3"),
         (#"{"model": "pets", "input": [1, 2], "labels": ["a"]}"#, "labels has 1 names but there are 3 classes"),
-        (#"{"model": "pets", "logits": [1, 2]}"#, "logits: give either logits, input and weights, or input and model, not several (found model)"),
+        (#"{"model": "pets", "logits": [1, 2]}"#, "logits: give either logits or input with weights or a model, not both (found model)"),
         (#"{"model": "cancer", "input": [1, 2], "activation": "sigmoid"}"#,
          #"activation: model "cancer" is binary (one score z, probabilities [σ(−z), σ(z)]); its activation cannot be changed"#),
     ])
