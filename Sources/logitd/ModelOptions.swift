@@ -27,9 +27,11 @@ struct ModelOptions: ParsableArguments {
     /// The sources to load: flags, else the environment; checked, not yet read.
     func resolve(environment: (String) -> String? = ServerOptions.getenv) throws -> ModelSources {
         var sources = ModelSources()
-        sources.files = models.isEmpty ? (environment("LOGITD_MODELS") ?? "").split(separator: ":").map(String.init) : models
+        sources.files =
+            models.isEmpty ? (environment("LOGITD_MODELS") ?? "").split(separator: ":").map(String.init) : models
         sources.directories =
-            modelDirectories.isEmpty ? (environment("LOGITD_MODEL_DIR").map { $0.isEmpty ? [] : [$0] } ?? []) : modelDirectories
+            modelDirectories.isEmpty
+            ? (environment("LOGITD_MODEL_DIR").map { $0.isEmpty ? [] : [$0] } ?? []) : modelDirectories
         if let maxModelSize {
             sources.maxModelSize = maxModelSize
         } else if let text = environment("LOGITD_MAX_MODEL_SIZE") {

@@ -22,7 +22,7 @@ struct Logitd: ParsableCommand {
         abstract: "An HTTP/1.1 JSON service that turns logits into probabilities and decisions.",
         discussion:
             "Endpoints: POST /sigmoid, /softmax, /linear, /classify; GET /models, /models/{name}, /healthz, /readyz, "
-                + "/metrics, /openapi.yaml. SIGHUP reloads the models.",
+            + "/metrics, /openapi.yaml. SIGHUP reloads the models.",
         version: logitdVersion,
         subcommands: [Healthcheck.self]
     )

@@ -31,7 +31,10 @@ import Testing
         (#"{"weights": [[1, 2], [3]]}"#, "weights[1] has 1 elements but weights[0] has 2"),
         (#"{"weights": [[1]], "threshold": 1.5}"#, "threshold 1.5 is outside (0, 1)"),
         ("PK\u{3}\u{4} not a model", "unknown format: not logitd or scikit-learn JSON, safetensors or ONNX"),
-        (#"{"coef": [[1, 2]], "classes": [0, 1, 2]}"#, "classes has 3 entries but a 1-row coef is a binary model of 2 classes"),
+        (
+            #"{"coef": [[1, 2]], "classes": [0, 1, 2]}"#,
+            "classes has 3 entries but a 1-row coef is a binary model of 2 classes"
+        ),
     ])
     func aBadModelExitsWithStatus2AndOneLine(_ content: String, _ problem: String) throws {
         let dir = try Self.folder()
@@ -168,7 +171,8 @@ import Testing
     @Test func servesAThousandModels() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let iris = #"{"weights": [[-0.42, 0.97, -2.52, -1.08], [0.53, -0.32, -0.21, -0.94], [-0.11, -0.65, 2.72, 2.03]], "#
+        let iris =
+            #"{"weights": [[-0.42, 0.97, -2.52, -1.08], [0.53, -0.32, -0.21, -0.94], [-0.11, -0.65, 2.72, 2.03]], "#
             + #""bias": [9.86, 2.24, -12.09], "labels": ["setosa", "versicolor", "virginica"]}"#
         for i in 0..<1000 { try Data(iris.utf8).write(to: dir.appendingPathComponent("iris\(i).json")) }
         let started = Date()

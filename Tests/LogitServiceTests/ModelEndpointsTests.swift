@@ -36,10 +36,13 @@ import Testing
         let a = client.call(.get, "/models")
         #expect(a.status == 200 && a.contentType == "application/json")
         let models = try #require(a.json["models"] as? [[String: Any]])
-        #expect(models.map { "\($0["name"]!)/\($0["version"]!)" } == ["cancer/1", "pets/1", "pets/2", "raw/1", "tags/1"])
+        #expect(
+            models.map { "\($0["name"]!)/\($0["version"]!)" } == ["cancer/1", "pets/1", "pets/2", "raw/1", "tags/1"])
         #expect(models[0]["activation"] as? String == "binary" && models[0]["outputs"] as? Int == 1)
         #expect(models[0]["labels"] as? [String] == ["benign", "malignant"])
-        #expect(models[3]["labels"] == nil && models[3]["inputs"] as? Int == 2 && models[3]["format"] as? String == "logitd")
+        #expect(
+            models[3]["labels"] == nil && models[3]["inputs"] as? Int == 2 && models[3]["format"] as? String == "logitd"
+        )
     }
 
     @Test func showsTheLatestVersionOfAName() {
@@ -114,15 +117,29 @@ import Testing
 
     @Test(arguments: [
         (#"{"model": "dogs", "input": [1, 2]}"#, 404, #"model: no model named "dogs""#),
-        (#"{"model": "pets", "version": "7", "input": [1, 2]}"#, 404, #"version: model "pets" has no version 7 (versions: 1, 2)"#),
-        (#"{"model": "pets", "version": "01", "input": [1, 2]}"#, 422, #"version: must be a positive integer such as "2", got "01""#),
+        (
+            #"{"model": "pets", "version": "7", "input": [1, 2]}"#, 404,
+            #"version: model "pets" has no version 7 (versions: 1, 2)"#
+        ),
+        (
+            #"{"model": "pets", "version": "01", "input": [1, 2]}"#, 422,
+            #"version: must be a positive integer such as "2", got "01""#
+        ),
         (#"{"model": "pets", "input": [1, 2, 3]}"#, 422, #"input has 3 elements but model "pets" takes 2"#),
         (#"{"model": "pets", "input": [[1, 2, 3]]}"#, 422, #"input rows have 3 elements but model "pets" takes 2"#),
-        (#"{"model": "pets", "weights": [[1, 2]], "input": [1, 2]}"#, 422, "model: give either model or weights and bias, not both (found weights)"),
-        (#"{"model": "pets", "bias": [1], "input": [1, 2]}"#, 422, "model: give either model or weights and bias, not both (found bias)"),
+        (
+            #"{"model": "pets", "weights": [[1, 2]], "input": [1, 2]}"#, 422,
+            "model: give either model or weights and bias, not both (found weights)"
+        ),
+        (
+            #"{"model": "pets", "bias": [1], "input": [1, 2]}"#, 422,
+            "model: give either model or weights and bias, not both (found bias)"
+        ),
         (#"{"version": "1", "weights": [[1, 2]], "input": [1, 2]}"#, 422, "version: applies only with model"),
-        (#"{"model": "cancer", "input": [1, 2], "activation": "softmax"}"#, 422,
-         #"activation: model "cancer" is binary (one score z, probabilities [σ(−z), σ(z)]); its activation cannot be changed"#),
+        (
+            #"{"model": "cancer", "input": [1, 2], "activation": "softmax"}"#, 422,
+            #"activation: model "cancer" is binary (one score z, probabilities [σ(−z), σ(z)]); its activation cannot be changed"#
+        ),
     ])
     func linearRefusesWithTheRightStatus(_ body: String, _ status: Int, _ detail: String) {
         let a = client.post("/linear", body)
@@ -133,12 +150,23 @@ import Testing
     @Test(arguments: [
         (#"{"model": "pets", "input": [1, 2], "threshold": 0.3}"#, #"threshold: applies only to activation "sigmoid""#),
         (#"{"model": "tags", "input": [1, 2], "top_k": 2}"#, #"top_k: applies only to activation "softmax""#),
-        (#"{"model": "pets", "input": [1, 2], "top_k": 4}"#, "top_k: must be between 1 and 3 (the number of classes), got 4"),
-        (#"{"model": "cancer", "input": [1, 2], "top_k": 3}"#, "top_k: must be between 1 and 2 (the number of classes), got 3"),
+        (
+            #"{"model": "pets", "input": [1, 2], "top_k": 4}"#,
+            "top_k: must be between 1 and 3 (the number of classes), got 4"
+        ),
+        (
+            #"{"model": "cancer", "input": [1, 2], "top_k": 3}"#,
+            "top_k: must be between 1 and 2 (the number of classes), got 3"
+        ),
         (#"{"model": "pets", "input": [1, 2], "labels": ["a"]}"#, "labels has 1 names but there are 3 classes"),
-        (#"{"model": "pets", "logits": [1, 2]}"#, "logits: give either logits or input with weights or a model, not both (found model)"),
-        (#"{"model": "cancer", "input": [1, 2], "activation": "sigmoid"}"#,
-         #"activation: model "cancer" is binary (one score z, probabilities [σ(−z), σ(z)]); its activation cannot be changed"#),
+        (
+            #"{"model": "pets", "logits": [1, 2]}"#,
+            "logits: give either logits or input with weights or a model, not both (found model)"
+        ),
+        (
+            #"{"model": "cancer", "input": [1, 2], "activation": "sigmoid"}"#,
+            #"activation: model "cancer" is binary (one score z, probabilities [σ(−z), σ(z)]); its activation cannot be changed"#
+        ),
     ])
     func classifyRefusesOptionsThatDoNotFitTheModel(_ body: String, _ detail: String) {
         let a = client.post("/classify", body)

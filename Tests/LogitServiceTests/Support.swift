@@ -3,6 +3,7 @@ import HTTPServer
 import Logging
 import LogitModels
 import LogitService
+import Routing
 import TestSupport
 import Testing
 
@@ -39,8 +40,13 @@ struct ServiceClient {
     ) -> Answer {
         var headers: Headers = ["Host": "localhost"]
         if let contentType { headers.add("Content-Type", contentType) }
-        let response = service.router.respond(
+        let reply = service.router.respond(
             to: Request(method: method, target: path, headers: headers, body: Array(body.utf8)))
+        let response =
+            switch reply.outcome {
+            case .response(let response): response
+            case .offload(let work): work()
+            }
         return Answer(status: response.status.code, headers: response.headers, body: response.body)
     }
 }
