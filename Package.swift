@@ -77,7 +77,8 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "LogitAPI", "LogitModels", "JSONCodec", "HTTPServer", "Routing", "LogitVersion",
+                "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing", "LogitVersion", "LogitModels",
+                "InferenceProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -152,8 +153,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LogitService", "LogitModels", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion",
-                "TestSupport",
+                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
+                "LogitModels", "Routing",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -1,8 +1,10 @@
 package import HTTPServer
+import InferenceProtocol
 import JSONCodec
 package import Logging
 import LogitAPI
 package import LogitModels
+import LogitVersion
 package import Routing
 import Synchronization
 
@@ -137,6 +139,11 @@ package final class LogitService: Sendable {
                 return .response(error.response)
             }
         }
+        InferenceRoutes.add(
+            to: &router,
+            InferenceRoutes.Environment(
+                models: { models.current }, isReady: { state.ready.load(ordering: .acquiring) },
+                version: logitdVersion))
         router.add(.get, "/healthz") { _ in .response(jsonResponse(StatusResponse(status: "ok"))) }
         router.add(.get, "/readyz") { _ in
             .response(

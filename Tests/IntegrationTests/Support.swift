@@ -6,8 +6,7 @@ import LogitService
 import TestSupport
 import Testing
 
-/// Runs a `LogitService` on 127.0.0.1, port 0, for `body`, then shuts it down.
-/// The models every test service holds: iris (scikit-learn, Tests/LogitModelsTests/Fixtures/iris.json) as
+/// The models a test service holds unless it is given others: iris (scikit-learn, Tests/LogitModelsTests/Fixtures/iris.json) as
 /// version 1 and its F32 safetensors as version 2, as openapi.yaml's examples name them.
 let exampleModels: ModelSet = {
     let fixtures = DocumentationTests.root.appendingPathComponent("Tests/LogitModelsTests/Fixtures").path
@@ -18,9 +17,10 @@ let exampleModels: ModelSet = {
     ])
 }()
 
+/// Runs a `LogitService` on 127.0.0.1, port 0, for `body`, then shuts it down.
 func withService<T>(
-    _ configure: (inout ServerConfiguration) -> Void = { _ in },
     models: ModelSet = exampleModels,
+    _ configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: (LogitService, Int) async throws -> T
 ) async throws -> T {
     var configuration = ServerConfiguration()
