@@ -39,6 +39,8 @@ let package = Package(
         .target(name: "LogitModels", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
         // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
         .target(name: "JSONCodec", swiftSettings: upcoming),
+        // SVG pictures of the compute endpoints' answers; knows no HTTP and no JSON (only its number spelling).
+        .target(name: "Pictures", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
         .target(
             name: "HTTPServer",
@@ -82,6 +84,8 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
+        .testTarget(
+            name: "PicturesTests", dependencies: ["Pictures", "JSONCodec", "TestSupport"], swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
         // What several test targets share: a seeded generator and an independent JSON reader.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
