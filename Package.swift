@@ -41,6 +41,15 @@ let package = Package(
         .target(name: "JSONCodec", swiftSettings: upcoming),
         // SVG pictures of the compute endpoints' answers; knows no HTTP and no JSON (only its number spelling).
         .target(name: "Pictures", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        // The playground page (HTML, CSS, script, icon), compiled into the binary.
+        .target(
+            name: "Playground",
+            resources: [
+                .embedInCode("Files/index.html"), .embedInCode("Files/playground.css"),
+                .embedInCode("Files/playground.js"), .embedInCode("Files/icon.svg"),
+            ],
+            swiftSettings: upcoming
+        ),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
         .target(
             name: "HTTPServer",
