@@ -6,8 +6,11 @@
 # The build stage and the runtime share a Debian release (bookworm), so the binary never asks
 # for a newer glibc than the runtime has. `--static-swift-stdlib` links the Swift runtime into
 # the binary (logitd imports no Foundation; FoundationEssentials comes in through two of its
-# dependencies, and no ICU): at run time it needs only libc6, libstdc++6 and libgcc-s1, which
-# bookworm-slim already carries, so the runtime stage installs nothing.
+# dependencies, and no ICU): at run time it needs only libc6, libstdc++6, libgcc-s1 and zlib1g
+# (libz.so.1, for gzip and deflate bodies), which bookworm-slim already carries (dpkg itself
+# pre-depends on zlib1g), so the runtime stage installs nothing. The build stage needs zlib's
+# header (zlib1g-dev); the swift image has it through libpython3-dev → libpython3.11-dev, and
+# the build stops at `#include <zlib.h>` if a later image drops it.
 
 FROM swift:6.3.1-bookworm AS build
 WORKDIR /build

@@ -56,6 +56,10 @@ let package = Package(
             dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        // gzip and deflate request bodies (bounded, bomb-proof) and gzip responses; Accept-Encoding.
+        .target(name: "ContentCoding", dependencies: ["CZlib"], swiftSettings: upcoming),
+        // zlib (Debian: zlib1g-dev to build, zlib1g at run time).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // epoll, the process's CPU count and mallopt: Linux headers Swift's Glibc module leaves out.
         .systemLibrary(name: "CLinux"),
         // The routes, request/response types, problem+json, metrics and readiness.
@@ -95,9 +99,15 @@ let package = Package(
         ),
         .testTarget(
             name: "PicturesTests", dependencies: ["Pictures", "JSONCodec", "TestSupport"], swiftSettings: upcoming),
+        .testTarget(
+            name: "ContentCodingTests", dependencies: ["ContentCoding", "CZlib", "TestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "LogitModelsTests", dependencies: ["LogitModels", "LogitMath", "TestSupport"],
+            resources: [.copy("Fixtures")], swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
-        // What several test targets share: a seeded generator and an independent JSON reader.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
+        // What several test targets share: a seeded generator, an independent JSON reader, gzip bombs.
+        .target(name: "TestSupport", dependencies: ["CZlib"], path: "Tests/TestSupport", swiftSettings: upcoming),
         // Test clients for a live server: libcurl for real-client behaviour, raw sockets for the rest.
         .target(
             name: "HTTPTestSupport",
