@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "JSONCodec", "HTTPServer",
+                "LogitMath", "JSONCodec", "HTTPServer", "Pictures", "Playground",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -97,6 +97,7 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
+        .testTarget(name: "PlaygroundTests", dependencies: ["Playground"], swiftSettings: upcoming),
         .testTarget(
             name: "PicturesTests", dependencies: ["Pictures", "JSONCodec", "TestSupport"], swiftSettings: upcoming),
         .testTarget(

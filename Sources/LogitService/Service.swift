@@ -1,6 +1,7 @@
 package import HTTPServer
 import JSONCodec
 package import Logging
+import Playground
 import Synchronization
 
 /// The logitd service: the routes of API.md on an `HTTPServer`, with readiness, metrics and an
@@ -119,6 +120,9 @@ package final class LogitService: Sendable {
         }
         router.add(.get, "/openapi.yaml") { _ in
             Response(status: .ok, contentType: "application/yaml", body: OpenAPIDocument.bytes)
+        }
+        for file in Playground.files {
+            router.add(.get, file.path) { _ in file.response }
         }
         return router
     }

@@ -184,10 +184,23 @@
     return [low - margin, high + margin];
   }
 
+  /** The plot's frame, in the SVG's own units. Its width follows the figure's (at most 640), so that the
+   *  12 px text stays 12 px on a phone instead of shrinking with the picture. */
   const plot = { left: 52, right: 16, top: 16, bottom: 48, width: 640, height: 300 };
+
+  function fitPlot() {
+    const width = Math.round(Math.min(640, Math.max(280, view.curve.clientWidth || 640)));
+    const height = width < 480 ? 260 : 300;
+    if (width === plot.width && height === plot.height) return false;
+    plot.width = width;
+    plot.height = height;
+    view.curve.setAttribute("viewBox", `0 0 ${width} ${height}`);
+    return true;
+  }
 
   /** σ and σ′ (from the server, sampled over the range) with every logit marked on both. */
   function drawCurve(state, grid, points, range) {
+    fitPlot();
     const [low, high] = range;
     const w = plot.width - plot.left - plot.right;
     const h = plot.height - plot.top - plot.bottom;
@@ -215,11 +228,13 @@
       svg("line", { class: "threshold", x1: plot.left, x2: plot.left + w, y1: y(t), y2: y(t) }, root);
       svg("text", { x: plot.left + w - 4, y: y(t) - 5, "text-anchor": "end" }, root).textContent = `threshold ${state.threshold}`;
     }
+    // One mark per logit on each curve, each with its numbers as a tooltip.
+    const marks = svg("g", { class: "marks" }, root);
     state.values.forEach((v, i) => {
       const name = className(state, i);
-      const slope = svg("rect", { class: "slope-point", x: x(v) - 4, y: y(points.derivatives[i]) - 4, width: 8, height: 8 }, root);
+      const slope = svg("rect", { class: "slope-point", x: x(v) - 4, y: y(points.derivatives[i]) - 4, width: 8, height: 8 }, marks);
       svg("title", {}, slope).textContent = `${name}: x = ${v}, σ′(x) = ${points.derivativeTexts[i]}`;
-      const point = svg("circle", { class: "point", cx: x(v), cy: y(points.probabilities[i]), r: 5 }, root);
+      const point = svg("circle", { class: "point", cx: x(v), cy: y(points.probabilities[i]), r: 5 }, marks);
       svg("title", {}, point).textContent = `${name}: x = ${v}, σ(x) = ${points.probabilityTexts[i]}`;
     });
 
@@ -243,13 +258,15 @@
         items.push(li);
       }
       const best = answer.json.class;
-      view.summary.textContent = `Softmax: the most probable is ${className(state, best)}, probability ${answer.probabilityTexts[best]} (at temperature 1, as /classify computes it).`;
+      $("classification-note").textContent = "(top k by /classify, at temperature 1)";
+      view.summary.textContent = `Softmax: ${className(state, best)} is the most probable (probability ${answer.probabilityTexts[best]} at temperature 1).`;
     } else {
       answer.json.predictions.forEach((p, i) => {
         const li = element("li", p === 1 ? "predicted" : "");
         li.append(`${className(state, i)}: predicted ${p} `, element("span", "value", `(${answer.probabilityTexts[i]})`));
         items.push(li);
       });
+      $("classification-note").textContent = `(by /classify, threshold ${state.threshold})`;
       const yes = answer.json.predictions.flatMap((p, i) => (p === 1 ? [className(state, i)] : []));
       view.summary.textContent = `Sigmoid, threshold ${state.threshold}: ${yes.length ? yes.join(", ") : "none"} predicted 1 (${yes.length} of ${answer.json.predictions.length}).`;
     }
@@ -361,7 +378,10 @@
       marked,
       threshold: state.activation === "sigmoid" ? Number(state.threshold) : null,
     });
-    if (ok(grid)) drawCurve(state, grid.value, points, curveRange(state.values));
+    if (ok(grid)) {
+      lastDrawing = [state, grid.value, points, curveRange(state.values)];
+      drawCurve(...lastDrawing);
+    }
   }
 
   // Typing waits for a pause of 120 ms; sliders, switches and steppers answer at once.
@@ -377,6 +397,12 @@
   for (const control of [fields.temperature, fields.threshold, fields.topK]) control.addEventListener("input", update);
   for (const radio of form.elements.activation) radio.addEventListener("change", update);
   form.addEventListener("submit", (event) => event.preventDefault());
+
+  // A narrower figure (a phone turned, a window resized) gets its plot redrawn at its own width.
+  let lastDrawing = null;
+  window.addEventListener("resize", () => {
+    if (lastDrawing && fitPlot()) drawCurve(...lastDrawing);
+  });
 
   $("curl-example").textContent = `curl -H 'Accept: image/svg+xml' -d '[1, 2, 3]' ${location.origin}/softmax`;
   update();
