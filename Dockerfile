@@ -38,6 +38,16 @@ RUN swift build -c release --static-swift-stdlib --product logitd -Xlinker --str
 
 FROM debian:bookworm-slim
 
+# OCI image annotations (github.com/opencontainers/image-spec, annotations.md). The version is
+# logitd's own (Sources/LogitVersion/Version.swift; Tests/LogitVersionTests fails when this copy
+# differs); the revision is the commit it was built from:
+#   docker build --build-arg REVISION="$(git rev-parse HEAD)" -t logitd .
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="logitd" \
+      org.opencontainers.image.description="An HTTP/1.1 JSON service that turns logits into probabilities and decisions." \
+      org.opencontainers.image.version="0.1.0" \
+      org.opencontainers.image.revision="$REVISION"
+
 # A system user with a fixed uid, so that Kubernetes' runAsUser (deploy/kubernetes.yaml) and
 # file ownership agree; no home directory and no login shell.
 RUN useradd --system --uid 10001 --user-group --no-create-home --home-dir /app \
