@@ -158,7 +158,7 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPServer"], swiftSettings: upcoming),
         .testTarget(
             name: "LogitServiceTests",
-            dependencies: ["LogitService", "HTTPServer", "Routing", "JSONCodec", "TestSupport"],
+            dependencies: ["LogitService", "HTTPServer", "Routing", "JSONCodec", "Playground", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "IntegrationTests",

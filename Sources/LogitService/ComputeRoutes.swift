@@ -14,12 +14,60 @@ package enum ComputeRoutes {
     /// asks for a large layer cannot hold up the loop's other connections.
     package static let inlineCostLimit = 131_072
 
-    /// Registers `/sigmoid`, `/softmax`, `/linear` and `/classify`.
+    /// Registers `/sigmoid`, `/softmax`, `/linear` and `/classify`; all but `/linear` also answer with
+    /// a picture (`Accept: image/svg+xml`).
     package static func add(to router: inout Router) {
-        router.add(.post, "/sigmoid", compute { (r: SigmoidRequest) in Operations.sigmoid(r) })
-        router.add(.post, "/softmax", compute { (r: SoftmaxRequest) throws(APIError) in try Operations.softmax(r) })
+        router.add(.post, "/sigmoid", compute(drawing: .sigmoid) { (r: SigmoidRequest) in Operations.sigmoid(r) })
+        router.add(
+            .post, "/softmax",
+            compute(drawing: .softmax) { (r: SoftmaxRequest) throws(APIError) in try Operations.softmax(r) })
         router.add(.post, "/linear", compute { (r: LinearRequest) throws(APIError) in try Operations.linear(r) })
-        router.add(.post, "/classify", compute { (r: ClassifyRequest) throws(APIError) in try Operations.classify(r) })
+        router.add(
+            .post, "/classify",
+            compute(drawing: .classify) { (r: ClassifyRequest) throws(APIError) in try Operations.classify(r) })
+    }
+
+    /// A JSON endpoint that also answers with a picture when the request's `Accept` prefers SVG
+    /// (`Negotiation`): 406 when it allows neither, and `Vary: Accept` on every answer, since the same
+    /// request can be answered either way.
+    static func compute<In: ComputeRequest, Out: Encodable & SendableMetatype>(
+        drawing: Drawing<In, Out>, _ body: @escaping @Sendable (In) throws(APIError) -> Out
+    ) -> RouteHandler {
+        let json = compute(body)
+        return { context in
+            let accept = context.request.headers.values(for: "Accept")
+            switch Negotiation.representation(accept: accept) {
+            case .json: return PictureResponses.varyingByAccept(json(context))
+            case .svg: return PictureResponses.varyingByAccept(picture(context.request, drawing, body))
+            case nil: return .response(PictureResponses.varyingByAccept(PictureResponses.notAcceptable(accept)))
+            }
+        }
+    }
+
+    /// The SVG answer, where the JSON one would be made (on the loop, or offloaded by size and cost).
+    private static func picture<In: ComputeRequest, Out>(
+        _ request: Request, _ drawing: Drawing<In, Out>, _ body: @escaping @Sendable (In) throws(APIError) -> Out
+    ) -> Outcome {
+        @Sendable func draw(_ input: In) -> Response {
+            if let refusal = drawing.refusal(input) { return Problem.unprocessable(refusal).response }
+            do throws(APIError) {
+                return PictureResponses.svg(drawing.draw(input, try body(input)))
+            } catch {
+                return Problem(error).response
+            }
+        }
+        guard request.body.count <= inlineBodyLimit else {
+            return .offload {
+                do throws(Problem) { return draw(try decode(request)) } catch { return error.response }
+            }
+        }
+        do throws(Problem) {
+            let input: In = try decode(request)
+            guard input.cost <= inlineCostLimit else { return .offload { draw(input) } }
+            return .response(draw(input))
+        } catch {
+            return .response(error.response)
+        }
     }
 
     /// A JSON endpoint: the content type checked, the body decoded into `In`, `body` run, its
