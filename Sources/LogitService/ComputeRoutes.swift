@@ -1,6 +1,7 @@
 import HTTPServer
 import JSONCodec
-import LogitAPI
+package import LogitAPI
+package import LogitModels
 package import Routing
 
 /// The compute endpoints (API.md "Endpoints") as routes: what the service registers, and what the
@@ -14,31 +15,40 @@ package enum ComputeRoutes {
     /// asks for a large layer cannot hold up the loop's other connections.
     package static let inlineCostLimit = 131_072
 
-    /// Registers `/sigmoid`, `/softmax`, `/linear` and `/classify`; all but `/linear` also answer with
-    /// a picture (`Accept: image/svg+xml`).
-    package static func add(to router: inout Router) {
-        router.add(.post, "/sigmoid", compute(drawing: .sigmoid) { (r: SigmoidRequest) in Operations.sigmoid(r) })
+    /// Registers `/sigmoid`, `/softmax`, `/linear` and `/classify`; all but `/linear` also answer with a
+    /// picture (`Accept: image/svg+xml`). A request that names a served model is resolved against `models` as
+    /// the set is when the request is decoded, and keeps that model to its end, whatever a reload does
+    /// meanwhile; `observer` is told each model's inference time.
+    package static func add(
+        to router: inout Router, models: ModelRegistry = ModelRegistry(), observer: InferenceObserver? = nil
+    ) {
+        router.add(
+            .post, "/sigmoid", compute(models, drawing: .sigmoid) { (r: SigmoidRequest) in Operations.sigmoid(r) })
         router.add(
             .post, "/softmax",
-            compute(drawing: .softmax) { (r: SoftmaxRequest) throws(APIError) in try Operations.softmax(r) })
-        router.add(.post, "/linear", compute { (r: LinearRequest) throws(APIError) in try Operations.linear(r) })
+            compute(models, drawing: .softmax) { (r: SoftmaxRequest) throws(APIError) in try Operations.softmax(r) })
+        router.add(
+            .post, "/linear",
+            compute(models) { (r: LinearRequest) throws(APIError) in try Operations.linear(r, observer: observer) })
         router.add(
             .post, "/classify",
-            compute(drawing: .classify) { (r: ClassifyRequest) throws(APIError) in try Operations.classify(r) })
+            compute(models, drawing: .classify) { (r: ClassifyRequest) throws(APIError) in
+                try Operations.classify(r, observer: observer)
+            })
     }
 
     /// A JSON endpoint that also answers with a picture when the request's `Accept` prefers SVG
     /// (`Negotiation`): 406 when it allows neither, and `Vary: Accept` on every answer, since the same
     /// request can be answered either way.
     static func compute<In: ComputeRequest, Out: Encodable & SendableMetatype>(
-        drawing: Drawing<In, Out>, _ body: @escaping @Sendable (In) throws(APIError) -> Out
+        _ models: ModelRegistry, drawing: Drawing<In, Out>, _ body: @escaping @Sendable (In) throws(APIError) -> Out
     ) -> RouteHandler {
-        let json = compute(body)
+        let json = compute(models, body)
         return { context in
             let accept = context.request.headers.values(for: "Accept")
             switch Negotiation.representation(accept: accept) {
             case .json: return PictureResponses.varyingByAccept(json(context))
-            case .svg: return PictureResponses.varyingByAccept(picture(context.request, drawing, body))
+            case .svg: return PictureResponses.varyingByAccept(picture(context.request, models, drawing, body))
             case nil: return .response(PictureResponses.varyingByAccept(PictureResponses.notAcceptable(accept)))
             }
         }
@@ -46,7 +56,8 @@ package enum ComputeRoutes {
 
     /// The SVG answer, where the JSON one would be made (on the loop, or offloaded by size and cost).
     private static func picture<In: ComputeRequest, Out>(
-        _ request: Request, _ drawing: Drawing<In, Out>, _ body: @escaping @Sendable (In) throws(APIError) -> Out
+        _ request: Request, _ models: ModelRegistry, _ drawing: Drawing<In, Out>,
+        _ body: @escaping @Sendable (In) throws(APIError) -> Out
     ) -> Outcome {
         @Sendable func draw(_ input: In) -> Response {
             if let refusal = drawing.refusal(input) { return Problem.unprocessable(refusal).response }
@@ -58,11 +69,11 @@ package enum ComputeRoutes {
         }
         guard request.body.count <= inlineBodyLimit else {
             return .offload {
-                do throws(Problem) { return draw(try decode(request)) } catch { return error.response }
+                do throws(Problem) { return draw(try decode(request, models)) } catch { return error.response }
             }
         }
         do throws(Problem) {
-            let input: In = try decode(request)
+            let input: In = try decode(request, models)
             guard input.cost <= inlineCostLimit else { return .offload { draw(input) } }
             return .response(draw(input))
         } catch {
@@ -77,15 +88,15 @@ package enum ComputeRoutes {
     /// entirely on Dispatch's pool; a smaller one is decoded on the event loop, then computed there
     /// unless its `cost` is over `inlineCostLimit`.
     static func compute<In: ComputeRequest, Out: Encodable & SendableMetatype>(
-        _ body: @escaping @Sendable (In) throws(APIError) -> Out
+        _ models: ModelRegistry, _ body: @escaping @Sendable (In) throws(APIError) -> Out
     ) -> RouteHandler {
         { context in
             let request = context.request
             guard request.body.count <= inlineBodyLimit else {
-                return .offload { answer(request, body) }
+                return .offload { answer(request, models, body) }
             }
             do throws(Problem) {
-                let input: In = try decode(request)
+                let input: In = try decode(request, models)
                 guard input.cost <= inlineCostLimit else { return .offload { answer(input, body) } }
                 return .response(answer(input, body))
             } catch {
@@ -94,20 +105,23 @@ package enum ComputeRoutes {
         }
     }
 
-    private static func decode<In: ComputeRequest>(_ request: Request) throws(Problem) -> In {
+    /// The request decoded, and resolved against the models as they are now.
+    private static func decode<In: ComputeRequest>(_ request: Request, _ models: ModelRegistry) throws(Problem) -> In {
         try ContentType.check(request)
         do throws(APIError) {
-            return try JSONWire().decode(In.self, from: request.body)
+            var input = try JSONWire().decode(In.self, from: request.body)
+            try input.resolve(models.current)
+            return input
         } catch {
             throw Problem(error)
         }
     }
 
     private static func answer<In: ComputeRequest, Out: Encodable>(
-        _ request: Request, _ body: (In) throws(APIError) -> Out
+        _ request: Request, _ models: ModelRegistry, _ body: (In) throws(APIError) -> Out
     ) -> Response {
         do throws(Problem) {
-            return answer(try decode(request) as In, body)
+            return answer(try decode(request, models) as In, body)
         } catch {
             return error.response
         }

@@ -1,6 +1,7 @@
 import HTTPServer
 import LogitAPI
 import LogitMath
+import LogitModels
 import Pictures
 
 /// How a compute endpoint draws its answer when the client prefers `image/svg+xml` (API.md
@@ -41,24 +42,28 @@ extension Drawing where In == SoftmaxRequest, Out == SoftmaxResponse {
 extension Drawing where In == ClassifyRequest, Out == ClassifyResult {
     static let classify = Drawing(
         refusal: { request in
-            let (field, scores) =
-                switch request.scores {
-                case .logits(let logits): ("logits", logits)
-                case .layer(let layer): ("input", layer.input)
-                }
-            return refusal(field: field, scores)
+            switch request.scores {
+            case .logits(let logits): refusal(field: "logits", logits)
+            case .layer(let layer): refusal(field: "input", layer.input)
+            case .model(_, let input, _): refusal(field: "input", input)
+            }
         },
         draw: { request, result in
             // A vector's answer is `.single`; `refusal` turned batches away before the computation.
             guard case .single(let classification) = result else { preconditionFailure("a batch was drawn") }
+            // A served model brings its own labels and threshold, which the request may override.
+            var (labels, threshold) = (request.labels, request.threshold)
+            if case .model(_, _, let model?) = request.scores {
+                labels = request.labels ?? model.labels
+                threshold = request.modelOptions.threshold ?? model.threshold
+            }
             switch classification {
             case .softmax(_, let probabilities, let top):
                 return Pictures.softmaxClassification(
-                    probabilities: probabilities, labels: request.labels, top: top.map(\.class))
+                    probabilities: probabilities, labels: labels, top: top.map(\.class))
             case .sigmoid(let predictions, let probabilities, _):
                 return Pictures.sigmoidClassification(
-                    probabilities: probabilities, predictions: predictions, threshold: request.threshold,
-                    labels: request.labels)
+                    probabilities: probabilities, predictions: predictions, threshold: threshold, labels: labels)
             }
         })
 }

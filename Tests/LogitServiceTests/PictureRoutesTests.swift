@@ -127,6 +127,25 @@ import Testing
         #expect(root.elements("rect", class: "bar").count == 8000)
     }
 
+    /// A served model's labels and threshold are the picture's, unless the request overrides them.
+    @Test func modelsLabelsAndThresholdAreDrawn() throws {
+        let client = ServiceClient(models: ModelEndpointsTests.models)
+        let pets = client.post("/classify", #"{"model": "pets", "input": [1, 2]}"#, headers: Self.svg)
+        #expect(pets.status == 200, "\(pets.text)")
+        let root = try #require(XMLTree.parse(pets.body))
+        #expect(Self.texts(root, "name") == ["cat", "dog", "fox"])
+        let tags = client.post("/classify", #"{"model": "tags", "input": [0.5, 1.5]}"#, headers: Self.svg)
+        let line = try #require(XMLTree.parse(tags.body)).elements("line", class: "threshold")
+        #expect(line.count == 1)
+        #expect(tags.text.contains("threshold 0.7"))
+        let overridden = client.post(
+            "/classify", #"{"model": "tags", "input": [0.5, 1.5], "threshold": 0.2}"#, headers: Self.svg)
+        #expect(overridden.text.contains("threshold 0.2"))
+        let batch = client.post("/classify", #"{"model": "pets", "input": [[1, 2], [3, 4]]}"#, headers: Self.svg)
+        #expect(batch.status == 422)
+        #expect(batch.detail.hasPrefix("input: a picture shows one vector"))
+    }
+
     @Test func linearHasNoPicture() {
         let answer = client.post(
             "/linear", #"{"weights": [[1, 2]], "input": [1, 2]}"#, headers: ["Accept": "image/svg+xml"])
