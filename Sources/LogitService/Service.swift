@@ -5,6 +5,7 @@ package import Logging
 import LogitAPI
 package import LogitModels
 import LogitVersion
+import Playground
 package import Routing
 import Synchronization
 
@@ -148,7 +149,10 @@ package final class LogitService: Sendable {
             to: &router,
             InferenceRoutes.Environment(
                 models: { models.current }, isReady: { state.ready.load(ordering: .acquiring) },
-                version: logitdVersion))
+                version: logitdVersion,
+                observer: { model, duration in
+                    metrics.recordModel(name: model.name, version: model.version, inference: duration)
+                }))
         router.add(.get, "/healthz") { _ in .response(jsonResponse(StatusResponse(status: "ok"))) }
         router.add(.get, "/readyz") { _ in
             .response(
@@ -164,6 +168,9 @@ package final class LogitService: Sendable {
         }
         router.add(.get, "/openapi.yaml") { _ in
             .response(Response(status: .ok, contentType: "application/yaml", body: OpenAPIDocument.bytes))
+        }
+        for file in Playground.files {
+            router.add(.get, file.path) { _ in .response(file.response) }
         }
         return router
     }
