@@ -130,13 +130,13 @@ import Testing
             let plain = try Self.post(plainClient, Self.large)
             #expect(plain.body.count > 1024)
             #expect(plain.header("Content-Encoding") == nil)
-            #expect(plain.header("Vary") == "Accept-Encoding")
+            #expect(Self.variesByEncoding(plain.header("Vary")))
 
             let curl = CurlClient(port: port)
             curl.acceptEncoding = "gzip"
             let decoded = try Self.post(curl, Self.large)
             #expect(decoded.header("Content-Encoding") == "gzip")
-            #expect(decoded.header("Vary") == "Accept-Encoding")
+            #expect(Self.variesByEncoding(decoded.header("Vary")))
             #expect(decoded.body == plain.body)
 
             curl.decodesContent = false
@@ -160,7 +160,7 @@ import Testing
                 "/softmax", body: Self.large, headers: ["Content-Type: application/json", "Accept-Encoding: \(field)"])
             #expect(answer.status == 200)
             #expect(answer.header("Content-Encoding") == (compressed ? "gzip" : nil))
-            #expect(answer.header("Vary") == "Accept-Encoding")
+            #expect(Self.variesByEncoding(answer.header("Vary")))
         }
     }
 
@@ -172,7 +172,7 @@ import Testing
             for answer in [try Self.post(curl, Self.seed), try curl.get("/healthz")] {
                 #expect(answer.status == 200)
                 #expect(answer.header("Content-Encoding") == nil)
-                #expect(answer.header("Vary") == nil)
+                #expect(!Self.variesByEncoding(answer.header("Vary")))
             }
         }
     }
@@ -186,7 +186,7 @@ import Testing
             #expect(client.send("GET /openapi.yaml HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n"))
             let get = try #require(client.receiveResponses(1).responses.first)
             #expect(get.header("Content-Encoding") == "gzip")
-            #expect(get.header("Vary") == "Accept-Encoding")
+            #expect(Self.variesByEncoding(get.header("Vary")))
             #expect(client.send("HEAD /openapi.yaml HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n\r\n"))
             let headBytes = client.receive { Self.contains($0, "\r\n\r\n") }.bytes
             let head = try #require(RawResponse.parse(headBytes, headOnly: true).first)
@@ -252,6 +252,11 @@ import Testing
         guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
         return line.flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") }
+    }
+
+    /// Whether a `Vary` value lists Accept-Encoding (the compute routes also vary by `Accept`).
+    static func variesByEncoding(_ vary: String?) -> Bool {
+        (vary ?? "").split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "Accept-Encoding" }
     }
 
     static func corruptLastByte(_ body: [UInt8]) -> [UInt8] {
