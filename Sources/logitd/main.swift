@@ -59,13 +59,11 @@ struct Logitd: ParsableCommand {
         #endif
         let serverConfiguration = configuration
         LoggingSystem.bootstrap { LineLogHandler(label: $0) }
-        let logger = {
-            var logger = Logger(label: "logitd")
-            logger.logLevel = level
-            return logger
-        }()
+        var lines = LineLogHandler(label: "logitd")
+        lines.logLevel = level
+        let logger = Logger(label: "logitd") { _ in lines }
 
-        let service = LogitService(logger: logger)
+        let service = LogitService(logger: logger, accessLog: lines)
         // Signals first, and wait until Dispatch has registered them: a SIGTERM right after
         // start-up was otherwise lost or killed the process (STYLE.md, service-lifecycle).
         Signals.install([SIGTERM, SIGINT]) { signal in

@@ -310,7 +310,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             ResponseRecord(
                 method: requestMethod, path: requestPath, route: requestRoute, status: response.status.code,
                 bodyBytes: headOnly || !response.status.mayHaveBody ? 0 : response.body.count,
-                duration: ContinuousClock.now - start))
+                duration: ContinuousClock.now - start), BatchOutput(loop: loop))
         requestMethod = "-"
         requestPath = "-"
         requestRoute = nil

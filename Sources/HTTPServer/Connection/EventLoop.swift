@@ -40,25 +40,18 @@ package final class EventLoop: @unchecked Sendable {
     private var deferred: [any EventLoopHandler] = []
     /// A batch of ready sockets is being run (on `queue`).
     private(set) var isPolling = false
-    /// `runReady` is running: what `writeAtBatchEnd` collects is written when it returns.
+    /// `runReady` is running: what `appendToBatch` collects is written when it returns.
     private var inBatch = false
     /// Where the loop's connections receive, each copying what it got into its parser before the
     /// next runs: one buffer per loop rather than 64 KiB per connection, so it can be larger (a
     /// 2.5 MB body in 10 reads, not 40) and idle connections hold none.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
     /// Bytes for `batchedDescriptor` that code running in this batch asked to write (see
-    /// `writeAtBatchEnd`), written when the batch ends.
+    /// `BatchOutput`), written when the batch ends.
     private var batchedBytes: [UInt8] = []
     private var batchedDescriptor: Int32 = -1
     /// Batched bytes past this are written at once, mid-batch.
     private static let batchedBytesLimit = 64 * 1024
-    /// Identifies a loop's queue, so that code can find the loop it runs on.
-    private static let key = DispatchSpecificKey<Unowned>()
-
-    private struct Unowned {
-        unowned let loop: EventLoop
-    }
-
     /// The process's loops, one per CPU it may use (see `usableCPUs`), created on first use and
     /// kept for the life of the process, as Dispatch's own threads are.
     static let shared: [EventLoop] = (0..<usableCPUs()).map { EventLoop(index: $0) }
@@ -82,7 +75,6 @@ package final class EventLoop: @unchecked Sendable {
         queue = DispatchQueue(label: "logitd.loop.\(index)")
         source = DispatchSource.makeReadSource(fileDescriptor: poller.descriptor, queue: queue)
         source.setEventHandler { [unowned self] in runReady() }
-        queue.setSpecific(key: Self.key, value: Unowned(loop: self))
         source.resume()
     }
 
@@ -127,21 +119,17 @@ package final class EventLoop: @unchecked Sendable {
         writeBatchedBytes()
     }
 
-    /// Writes `bytes` to `fd` once the event loop batch that is running on this thread ends, with
-    /// whatever else the batch wrote to `fd`; returns false, writing nothing, when the caller is not
-    /// running in a loop's batch (it then writes the bytes itself).
-    ///
-    /// Why: the access log's line per response was a `write(2)` per request, 3.5 % of a small
-    /// request's time; the lines of a batch now go out in one. They are whole lines, in order per
-    /// loop, and at most one batch late (microseconds).
-    package static func writeAtBatchEnd(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Bool {
-        guard let loop = DispatchQueue.getSpecific(key: key)?.loop, loop.inBatch else { return false }
-        if loop.batchedDescriptor != fd {
-            loop.writeBatchedBytes()
-            loop.batchedDescriptor = fd
+    /// Appends `bytes` for `fd` to what this loop writes once the batch it is running ends, with
+    /// whatever else the batch wrote to `fd`; false, appending nothing, when no batch is running
+    /// (the caller then writes the bytes itself). On the loop's queue.
+    func appendToBatch(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Bool {
+        guard inBatch else { return false }
+        if batchedDescriptor != fd {
+            writeBatchedBytes()
+            batchedDescriptor = fd
         }
-        loop.batchedBytes.append(contentsOf: bytes)
-        if loop.batchedBytes.count >= batchedBytesLimit { loop.writeBatchedBytes() }
+        batchedBytes.append(contentsOf: bytes)
+        if batchedBytes.count >= Self.batchedBytesLimit { writeBatchedBytes() }
         return true
     }
 

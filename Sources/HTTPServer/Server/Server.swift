@@ -30,7 +30,7 @@ package final class Server: Sendable {
 
     package init(
         configuration: ServerConfiguration, logger: Logger, responder: @escaping Responder,
-        onResponse: @escaping @Sendable (ResponseRecord) -> Void = { _ in }
+        onResponse: @escaping @Sendable (ResponseRecord, BatchOutput) -> Void = { _, _ in }
     ) {
         context = ServerContext(
             configuration: configuration, logger: logger, responder: responder, onResponse: onResponse)
@@ -156,7 +156,8 @@ package final class Server: Sendable {
         close(fd)
         context.onResponse(
             ResponseRecord(
-                method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero))
+                method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero),
+            .immediate)
     }
 
     private func closed(_ connection: Connection) {
