@@ -21,6 +21,7 @@ import Glibc
 import HTTPServer
 import JSONCodec
 import LogitAPI
+import LogitMath
 import Routing
 
 // MARK: The route table, as the service registers it

@@ -8,6 +8,7 @@
 // against the plain W·x + b (as in the linear target).
 
 import LogitAPI
+import LogitMath
 
 @testable import LogitService
 

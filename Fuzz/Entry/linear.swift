@@ -5,6 +5,7 @@
 // each row sums to 1 and follows the order of the logits).
 
 import LogitAPI
+import LogitMath
 
 @testable import LogitService
 

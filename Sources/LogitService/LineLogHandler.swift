@@ -1,20 +1,13 @@
+import Glibc
 package import HTTPServer
 package import Logging
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A `LogHandler` that writes each record as one line to a file descriptor (stderr by default),
 /// in swift-log's `StreamLogHandler` format:
 /// `2026-11-29T21:25:03+0000 info logitd: [LogitService] POST /softmax 200 117B 0.215ms`.
 ///
 /// Why not `StreamLogHandler`: the access log writes a line per request, and there it cost more
-/// than parsing, computing and answering a small request together (callgrind, see README
+/// than parsing, computing and answering a small request together (Benchmarks/README.md, README
 /// "Performance"): `strftime` and `localtime` on every line, a 255-byte array and three Strings
 /// per line, `flockfile`, `fputs` and `fflush`. This one formats the timestamp once per second
 /// (shared by every handler made from one `Clock`), assembles the line in one byte array sized up

@@ -3,7 +3,7 @@
 /// `write(2)` when the batch ends (whole lines, in order per loop, at most one batch late); other
 /// bytes (an offloaded request's answer, the connection cap's 503) are written at once.
 ///
-/// Why: a `write(2)` per response was 3.5 % of a small request's time (Benchmarks/README.md).
+/// Why: a `write(2)` per response was a measurable share of a small request (Benchmarks/README.md).
 package struct BatchOutput {
     private let loop: EventLoop?
 

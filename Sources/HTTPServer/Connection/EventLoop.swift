@@ -1,15 +1,6 @@
+import CLinux
 import Dispatch
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-#if os(Linux)
-    import CLinux
-#endif
+import Glibc
 
 /// What an `EventLoop` calls when a registered socket is ready. Called on the loop's queue.
 protocol EventLoopHandler: AnyObject {
@@ -24,7 +15,7 @@ protocol EventLoopHandler: AnyObject {
 /// Why not a Dispatch source per socket, as the server first had: on Linux, libdispatch's manager
 /// thread waits in epoll, hands each source's event to a pool thread, and that thread re-arms the
 /// source through the manager again, so every small request paid about two context switches
-/// (perf: 1.9 per request; the scheduler was the largest single cost, 17 %). Here one such hop
+/// (the scheduler was the largest single cost). Here one such hop
 /// carries every connection that became ready meanwhile, and a loaded server gets many per hop.
 /// Accept, reads, writes and timers are still all driven by Dispatch sources, and Dispatch's pool
 /// still runs the loops and the handlers too large to run on them.
@@ -70,8 +61,7 @@ package final class EventLoop: @unchecked Sendable {
     private init(index: Int) {
         // No target: a serial queue's default is Dispatch's overcommit pool, which gives a busy
         // queue a thread even when the default pool's threads are all running handlers. A loop
-        // must not wait behind the large requests it handed off (large softmax, 4 connections, the
-        // server on one CPU: 59.5 req/s when loops shared the default pool, 69.6 now).
+        // must not wait behind the large requests it handed off (Benchmarks/README.md has the figures).
         queue = DispatchQueue(label: "logitd.loop.\(index)")
         source = DispatchSource.makeReadSource(fileDescriptor: poller.descriptor, queue: queue)
         source.setEventHandler { [unowned self] in runReady() }
@@ -144,39 +134,31 @@ package final class EventLoop: @unchecked Sendable {
     /// Holds `handler`'s output until the batch being run ends, then calls `flushDeferredOutput`.
     ///
     /// Why: the answers of a batch then reach the clients together. Sent one by one, between
-    /// computations, each answer found its client asleep again and paid for waking it (16 % of the
-    /// server's CPU in `sock_def_readable`'s wake-up under run.sh's small load); sent together, the
-    /// first wakes the client and the rest find it running.
+    /// computations, each answer found its client asleep again and paid for waking it; sent
+    /// together, the first wakes the client and the rest find it running.
     func deferFlush(_ handler: any EventLoopHandler) {
         dispatchPrecondition(condition: .onQueue(queue))
         deferred.append(handler)
     }
 
     /// How many CPUs the process may use: its affinity mask (taskset, cpusets) on Linux, capped by
-    /// a cgroup v2 CPU quota (a container's `--cpus`, a pod's CPU limit), rounded up; the online
-    /// cores elsewhere. One loop per CPU keeps every CPU busy without loops taking turns on one.
+    /// a cgroup v2 CPU quota (a container's `--cpus`, a pod's CPU limit), rounded up. One loop per CPU keeps every CPU busy without loops taking turns on one.
     package static func usableCPUs() -> Int {
         let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #if os(Linux)
-            var cpus = Int(clinux_affinity_cpu_count())
-            if cpus <= 0 { cpus = online }
-            if let quota = cgroupCPUQuota() { cpus = min(cpus, quota) }
-            return max(1, cpus)
-        #else
-            return max(1, online)
-        #endif
+        var cpus = Int(clinux_affinity_cpu_count())
+        if cpus <= 0 { cpus = online }
+        if let quota = cgroupCPUQuota() { cpus = min(cpus, quota) }
+        return max(1, cpus)
     }
 
-    #if os(Linux)
-        private static func cgroupCPUQuota() -> Int? {
-            guard let file = fopen("/sys/fs/cgroup/cpu.max", "r") else { return nil }
-            defer { fclose(file) }
-            var line = [CChar](repeating: 0, count: 64)
-            guard fgets(&line, Int32(line.count), file) != nil else { return nil }
-            return cpuQuota(
-                cpuMax: String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-    #endif
+    private static func cgroupCPUQuota() -> Int? {
+        guard let file = fopen("/sys/fs/cgroup/cpu.max", "r") else { return nil }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 64)
+        guard fgets(&line, Int32(line.count), file) != nil else { return nil }
+        return cpuQuota(
+            cpuMax: String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
 
     /// The CPUs a cgroup v2 `cpu.max` line allows, rounded up: "150000 100000" is 1.5 CPUs, so 2;
     /// nil for "max 100000" (no limit) or anything unreadable.
