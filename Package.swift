@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "InferenceProtocol", dependencies: ["LogitModels", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
         // The compute API without HTTP: requests and results over Matrix, validation named once, wire formats.
-        .target(name: "LogitAPI", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        .target(name: "LogitAPI", dependencies: ["LogitMath", "LogitModels", "JSONCodec"], swiftSettings: upcoming),
         // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
         .target(name: "JSONCodec", swiftSettings: upcoming),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
@@ -76,7 +76,8 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing", "LogitVersion",
+                "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing", "LogitVersion", "LogitModels",
+                "InferenceProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -87,7 +88,7 @@ let package = Package(
         .executableTarget(
             name: "logitd",
             dependencies: [
-                "LogitService", "HTTPServer", "CLinux", "LogitVersion",
+                "LogitService", "LogitModels", "HTTPServer", "CLinux", "LogitVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -144,12 +145,16 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPServer"], swiftSettings: upcoming),
         .testTarget(
             name: "LogitServiceTests",
-            dependencies: ["LogitService", "HTTPServer", "Routing", "JSONCodec", "TestSupport"],
+            dependencies: [
+                "LogitService", "LogitAPI", "LogitModels", "LogitMath", "HTTPServer", "Routing", "JSONCodec",
+                "TestSupport",
+            ],
             swiftSettings: upcoming),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
+                "LogitModels", "Routing",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],

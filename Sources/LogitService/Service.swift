@@ -1,7 +1,10 @@
 package import HTTPServer
+import InferenceProtocol
 import JSONCodec
 package import Logging
 import LogitAPI
+package import LogitModels
+import LogitVersion
 package import Routing
 import Synchronization
 
@@ -11,6 +14,8 @@ package final class LogitService: Sendable {
     package let metrics = ServiceMetrics()
     package let logger: Logger
     package let router: Router
+    /// The served models; SIGHUP swaps their set (`reloadModels`).
+    package let models: ModelRegistry
     private let state = State()
 
     /// What the routes share with the service, in one reference the handlers can capture.
@@ -25,10 +30,27 @@ package final class LogitService: Sendable {
 
     /// - Parameter accessLog: the access log; by default `logger`'s `info`. `logitd` passes its
     ///   `LineLogHandler`, which writes the lines with the event loop's batch.
-    package init(logger: Logger, accessLog: (any AccessLog)? = nil) {
+    package init(logger: Logger, models: ModelRegistry = ModelRegistry(), accessLog: (any AccessLog)? = nil) {
         self.logger = logger
+        self.models = models
         self.accessLog = accessLog ?? LoggerAccessLog(logger: logger)
-        router = Self.makeRouter(metrics: metrics, state: state)
+        router = Self.makeRouter(metrics: metrics, state: state, models: models)
+    }
+
+    /// Loads every model source again (SIGHUP): the new set replaces the old one whole, or, when any model
+    /// fails, the old set stays; either way the outcome is logged and counted. Returns whether it succeeded.
+    @discardableResult
+    package func reloadModels() -> Bool {
+        do {
+            let set = try models.reload()
+            metrics.recordReload(success: true)
+            logger.info("reloaded models: \(set.count) served")
+            return true
+        } catch {
+            metrics.recordReload(success: false)
+            logger.error("model reload failed, the previous models stay: \(error)")
+            return false
+        }
     }
 
     /// Starts listening; returns the bound host and port (the real one when port 0 was asked).
@@ -84,10 +106,36 @@ package final class LogitService: Sendable {
 
     // MARK: Routes
 
-    private static func makeRouter(metrics: ServiceMetrics, state: State) -> Router {
+    private static func makeRouter(metrics: ServiceMetrics, state: State, models: ModelRegistry) -> Router {
         var router = Router(errors: .problem)
         router.setErrors(.inferenceProtocol, under: "/v2")
-        ComputeRoutes.add(to: &router)
+        ComputeRoutes.add(to: &router, models: models) { model, duration in
+            metrics.recordModel(name: model.name, version: model.version, inference: duration)
+        }
+        router.add(.get, "/models") { _ in .response(jsonResponse(ModelList(models.current))) }
+        router.add(.get, "/models/{name}") { context in
+            do throws(Problem) {
+                let name: String
+                do { name = try context.parameters.require("name") } catch {
+                    throw Problem(.notFound, "model: \(error)")
+                }
+                do throws(APIError) {
+                    return .response(jsonResponse(try Operations.modelEntry(name, in: models.current)))
+                } catch {
+                    throw Problem(error)
+                }
+            } catch {
+                return .response(error.response)
+            }
+        }
+        InferenceRoutes.add(
+            to: &router,
+            InferenceRoutes.Environment(
+                models: { models.current }, isReady: { state.ready.load(ordering: .acquiring) },
+                version: logitdVersion,
+                observer: { model, duration in
+                    metrics.recordModel(name: model.name, version: model.version, inference: duration)
+                }))
         router.add(.get, "/healthz") { _ in .response(jsonResponse(StatusResponse(status: "ok"))) }
         router.add(.get, "/readyz") { _ in
             .response(

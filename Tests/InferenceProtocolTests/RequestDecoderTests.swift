@@ -191,6 +191,27 @@ let malformedRequests: [Malformed] = [
             ])
     }
 
+    /// API.md: `null` for an optional field means the field is absent, for every optional field.
+    @Test func nullOptionalMembersAreAbsent() throws {
+        let json = oneInput(
+            parameters: "null",
+            extra: #"""
+                , "id": null, "parameters": null,
+                "outputs": [{"name": "logits", "parameters": {"binary_data": null, "classification": null}},
+                            {"name": "class", "parameters": null}]
+                """#)
+        let request = try InferenceRequest(body: Array(json.utf8), headerLength: nil)
+        #expect(request.id == nil && !request.binaryDataOutput)
+        #expect(request.outputs == [RequestedOutput(name: "logits"), RequestedOutput(name: "class")])
+        let nullData = oneInput(data: "null", parameters: #"{"binary_data_size": 32, "shared_memory_region": null}"#)
+        let blob = littleEndianBytes([1, 2, 3, 4], as: .fp64)
+        let (body, length) = requestBody(nullData, blob: blob)
+        #expect(try InferenceRequest(body: body, headerLength: length).rows.elements == [1, 2, 3, 4])
+        #expect(
+            decodeFailure(Array(oneInput(shape: "null").utf8), headerLength: nil)
+                == "inputs[0].shape: expected an array, found null")
+    }
+
     @Test func theHeaderLengthValueIsADecimalByteCount() throws {
         #expect(try InferenceRequest.headerLength(nil) == nil)
         #expect(try InferenceRequest.headerLength("0") == 0)

@@ -6,7 +6,10 @@
 #     must exist and lie inside the repository;
 #   - paths that leave the repository: `../…` resolved from the file's folder above the root,
 #     absolute paths under /work/, and any mention of ../shared or .library;
-#   - symbolic links whose target is outside the repository or missing.
+#   - symbolic links whose target is outside the repository or missing;
+#   - in Markdown, a code span naming a path under one of the repository's top-level folders
+#     (`scripts/test.sh`, `docs/api.md`) that does not exist; placeholders (`…`, `*`, `NAME`, `{x}`)
+#     are left alone.
 # http(s) links are fine. Prints one line per finding and `N passed, N failed` (files); exits 1 on
 # any finding. scripts/test.sh runs it with the logitd binary as $1, which it does not need; give a
 # folder as $1 to scan that tree instead of this repository.
@@ -22,12 +25,25 @@ root = os.path.realpath(sys.argv[1])
 SKIP_DIRS = {".git", ".venv", "__pycache__", "node_modules", ".cache", "payloads", "models", "out", ".work"}
 SKIP_PREFIXES = (".build", "corpus-", ".benchmarkBaselines")
 SKIP_FILES = {"Package.resolved", ".git"}
-checker = os.path.realpath(sys.argv[2])  # this file names the patterns it looks for
+# This file names the patterns it looks for: it is left out, here and in any tree scanned.
+checker = os.path.relpath(os.path.realpath(sys.argv[2]), os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.realpath(sys.argv[2])))))
 
 LINK = re.compile(r"\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|(?:href|src)=\"([^\"]+)\"")
 # A path that climbs: ../ after a start of token (not inside a longer word or URL).
 CLIMB = re.compile(r"(?<![\w.:/-])((?:\.\./)+[\w.@+-][\w./@+-]*|(?:\.\./)*\.\.(?=[\s\"'`)]|$))")
+TOP = "|".join(re.escape(d) for d in sorted(os.listdir(root))
+               if os.path.isdir(os.path.join(root, d)) and d not in SKIP_DIRS and not d.startswith(SKIP_PREFIXES))
+SPAN = re.compile(r"`((?:%s)/[^`\s]*)`" % TOP) if TOP else None
+PLACEHOLDER = re.compile(r"[…*{}<>$]|NN|NAME|VERSION")
 OUTSIDE = re.compile(r"(?<![\w.-])(/work/[\w./-]*|(?:\.\./)+(?:shared|\.library)\b[\w./-]*)")
+
+def exists(path):
+    """The path, or a file of that name with an extension (`Tests/X/FooTests` names FooTests.swift)."""
+    if os.path.exists(path):
+        return True
+    folder, name = os.path.split(path)
+    return os.path.isdir(folder) and any(f.startswith(name + ".") for f in os.listdir(folder))
 
 def inside(path):
     return os.path.commonpath([root, os.path.realpath(path)]) == root
@@ -39,7 +55,7 @@ def text_files():
                          and not os.path.islink(os.path.join(folder, d)))
         for name in sorted(files) + sorted(d for d in os.listdir(folder)
                                            if os.path.islink(os.path.join(folder, d)) and os.path.isdir(os.path.join(folder, d))):
-            if name in SKIP_FILES or os.path.realpath(os.path.join(folder, name)) == checker:
+            if name in SKIP_FILES or os.path.relpath(os.path.join(folder, name), root) == checker:
                 continue
             yield os.path.join(folder, name)
 
@@ -73,12 +89,22 @@ for path in text_files():
         problems += [f"{rel}:{number}: {target} {why}" for target, why in found.items()]
         if not markdown:
             continue
+        if rel.endswith(".md") and SPAN:
+            for match in SPAN.finditer(line):
+                target = re.split(r"[:#]", match.group(1))[0].rstrip("/.,")
+                if PLACEHOLDER.search(target) or not target:
+                    continue
+                links += 1
+                if not any(exists(os.path.join(base, target)) for base in (root, folder)):
+                    problems.append(f"{rel}:{number}: {target} does not exist")
         for match in LINK.finditer(line):
             target = match.group(1) or match.group(2)
             if re.match(r"(https?|mailto):|#", target) or "{" in target or "$" in target:
                 continue
             links += 1
             file = target.split("#", 1)[0].split("?", 1)[0]
+            if file.startswith("/") and rel.endswith(".html"):
+                continue  # a page the server serves: /x is a URL of the server, not a file of the tree
             resolved = os.path.join(root, file.lstrip("/")) if file.startswith("/") else os.path.join(folder, file)
             if not inside(resolved):
                 if target.rstrip(".") not in found:
