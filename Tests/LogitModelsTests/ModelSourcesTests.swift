@@ -262,21 +262,19 @@ struct BadFile: CustomTestStringConvertible, Sendable {
         ) { try ModelSources(directories: [dir.path]).load() }
     }
 
-    /// 1000 iris-sized models (3×4) load, and load again, well under a second.
-    @Test func loadsAThousandModelsQuickly() throws {
+    /// 1000 iris-sized models (3×4) in one folder load, and reload, whole. (How long that takes is measured
+    /// on a release build, not asserted here: docs/models.md has the figures.)
+    @Test func loadsAndReloadsAThousandModels() throws {
         let dir = try TemporaryDirectory()
         defer { dir.cleanUp() }
         let iris = try Array(Data(contentsOf: Fixture.url("iris.json")))
         let text = String(decoding: iris, as: UTF8.self).replacingOccurrences(of: #", "name": "iris""#, with: "")
-        let clock = ContinuousClock()
         for i in 0..<1000 { try dir.write("m\(1000 + i).json", text) }
-        var set = ModelSet()
-        let first = try clock.measure { set = try ModelSources(directories: [dir.path]).load() }
+        let set = try ModelSources(directories: [dir.path]).load()
         let registry = ModelRegistry(set, sources: ModelSources(directories: [dir.path]))
-        let again = try clock.measure { try registry.reload() }
-        print("1000 models: load \(first), reload \(again)")
+        try registry.reload()
         #expect(set.count == 1000 && registry.current.count == 1000)
         #expect(try set.model("m1999").labels == ["0", "1", "2"])
-        #expect(first < .seconds(1) && again < .seconds(1))
+        #expect(try registry.current.model("m1000").inputs == 4)
     }
 }
