@@ -7,15 +7,17 @@
 //
 // It decodes and encodes a 131 072-element `{"logits": [...]}` document (values like
 // -1.2345678901234567, the service's large softmax case) and encodes its softmax (the answer, 2.9 MB), and
-// prints the best of 20 runs of each. Then the number codec alone, in ns per number, on two sets of 131 072
-// numbers: `large` (the same uniforms, 16–17 significant digits) and `short` (the seed example's shape,
-// 8 decimals such as -0.1382643): reading is `Tape(parsing:)` of `[n,n,…]` (the tape walk is a few percent
-// of it), writing is `ShortestDouble.write` of each value into one buffer with commas between. Best and
-// median of 31 runs. `Benchmarks/codec-reference/run.sh` times the C references on the same numbers.
+// prints the best of 20 runs of each. Then the number codec alone, in ns per number, on three sets of
+// 131 072 numbers: `large` (the same uniforms, 16–17 significant digits), `short` (the seed example's
+// shape, 8 decimals such as -0.1382643) and `answer` (the softmax of `large`, such as 7.0459558397441e-06):
+// reading is `Tape(parsing:)` of `[n,n,…]` (the tape walk is a few percent of it), writing is
+// `ShortestDouble.write` of each value into one buffer with commas between. Best and median of 31 runs.
+// `Benchmarks/codec-reference/run.sh` times the C references on the same numbers.
 //
-// Modes for instruction counts (`valgrind --tool=cachegrind`), each doing its work 10 times:
-// `read-large`, `write-large`, `read-short`, `write-short`, `decode`/`encode`/`encode-answer` (100 times,
-// as before), and `setup`, to subtract: (Ir(mode) - Ir(setup)) / (10 × 131 072) is per number.
+// Modes for instruction counts (`valgrind --tool=cachegrind`), each doing its work 10 times: `read-large`,
+// `write-large`, `read-short`, `write-short`, `read-answer`, `write-answer`; `decode`, `encode` and
+// `encode-answer` (100 times, as before); and `setup`, to subtract: (Ir(mode) - Ir(setup)) / (10 × 131 072)
+// is per number.
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -38,6 +40,8 @@ func now() -> Double {
 struct NumberSets {
     var large: [Double] = []
     var short: [Double] = []
+    /// The softmax of `large`: the service's `large` answer, mostly spelled `d.ddde-06`.
+    var answer: [Double] = []
 
     init(count: Int) {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -59,6 +63,10 @@ struct NumberSets {
             let unit = Double(next() >> 11) / Double(1 << 53)
             short.append(Double(Int64(unit * 4e8) - 200_000_000) / 1e8)
         }
+        let largest = large.max()!
+        let exponentials = large.map { exp($0 - largest) }
+        let total = exponentials.reduce(0, +)
+        answer = exponentials.map { $0 / total }
     }
 }
 
@@ -104,10 +112,7 @@ enum Bench {
         let body = try encodeJSON(Request(logits: logits))
         print("document: \(body.count) bytes")
         // The service's answer: the softmax of the logits, mostly `d.ddde-XX` and `0.000ddd` spellings.
-        let largest = logits.max()!
-        let exponentials = logits.map { exp($0 - largest) }
-        let total = exponentials.reduce(0, +)
-        let answer = Answer(probabilities: exponentials.map { $0 / total })
+        let answer = Answer(probabilities: sets.answer)
         let answerBytes = try encodeJSON(answer)
         // `decode`, `encode`, `encode-answer` or `setup` as the argument: that, 100 times, for
         // `perf stat -e task-clock`, which counts this process's own CPU time and so is less skewed by other
@@ -128,7 +133,7 @@ enum Bench {
             }
             return
         }
-        let texts = [("large", sets.large), ("short", sets.short)].map { name, values in
+        let texts = [("large", sets.large), ("short", sets.short), ("answer", sets.answer)].map { name, values in
             (name, values, try! encodeJSON(values))
         }
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: count * (ShortestDouble.maxLength + 1))

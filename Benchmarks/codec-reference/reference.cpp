@@ -1,6 +1,7 @@
 // C and C++ references for JSONCodec's number reading and writing, on the numbers JSONCodecBench times:
 // 131 072 SplitMix64 uniforms in [-10, 10) (16-17 significant digits, `large`) and 131 072 values with 8
-// decimals in (-2, 2) (`short`, the seed example's shape), made by the same generator.
+// decimals in (-2, 2) (`short`, the seed example's shape), made by the same generator, and the softmax of
+// `large` (`answer`, the service's answer to the `large` request, such as 7.0459558397441e-06).
 //
 // Reading: glibc strtod, fast_float::from_chars (Lemire), double-conversion's StringToDouble, each over
 // the text `n,n,...` (spelled shortest, as JSONCodec writes these values). Writing: snprintf("%.17g")
@@ -12,6 +13,7 @@
 // strtod, fast_float, snprintf, to_chars, dc-shortest, dc-read, or setup.
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -133,6 +135,11 @@ int main(int argc, char** argv) {
         double unit = double(next() >> 11) / double(1ull << 53);
         shortSet.push_back(double(int64_t(unit * 4e8) - 200000000) / 1e8);
     }
+    double largest = *std::max_element(large.begin(), large.end()), total = 0;
+    std::vector<double> answer;
+    for (double x : large) answer.push_back(exp(x - largest));
+    for (double x : answer) total += x;
+    for (double& x : answer) x /= total;
     std::vector<char> buffer(count * 32 + 64);
     std::vector<double> out(count);
     const char* mode = argc > 1 ? argv[1] : nullptr;
@@ -151,7 +158,8 @@ int main(int argc, char** argv) {
         return 0;
     }
     double perNumber = 1e9 / count;
-    const std::pair<const char*, const std::vector<double>*> sets[] = {{"large", &large}, {"short", &shortSet}};
+    const std::pair<const char*, const std::vector<double>*> sets[] = {
+        {"large", &large}, {"short", &shortSet}, {"answer", &answer}};
     for (auto [name, values] : sets) {
         std::string text = join(*values);
         printf("%s numbers (%zu bytes with commas), best / median of 31:\n", name, text.size());

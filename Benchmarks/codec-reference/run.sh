@@ -42,6 +42,6 @@ for mode in strtod fast_float dc-read snprintf to_chars dc-shortest; do
     per_number "$mode" "$build/reference" "$mode" "$setup"
 done
 setup=$(instructions "$build/jsoncodec-bench" setup)
-for mode in read-large write-large read-short write-short; do
+for mode in read-large write-large read-short write-short read-answer write-answer; do
     per_number "JSONCodec $mode" "$build/jsoncodec-bench" "$mode" "$setup"
 done
