@@ -22,10 +22,19 @@ private func printed(_ values: [Double], by write: (Double, UnsafeMutablePointer
     }
 }
 
-/// Compares the current printer with the reference on `values`, recording the first few that differ.
+/// The current printer's list writer on `values`: `n,n,…`.
+private func printedList(_ values: [Double]) -> [UInt8] {
+    [UInt8](unsafeUninitializedCapacity: values.count * (ShortestDouble.maxLength + 1)) { buffer, count in
+        count = values.withUnsafeBufferPointer { ShortestDouble.write($0, to: buffer.baseAddress!) }
+    }
+}
+
+/// Compares the current printer (one value at a time, and the list writer) with the reference on `values`,
+/// recording the first few that differ.
 private func expectSameSpelling(_ values: [Double], sourceLocation: SourceLocation = #_sourceLocation) {
-    let new = printed(values) { ShortestDouble.write($0, to: $1) }
     let old = printed(values) { ReferenceShortestDouble.write($0, to: $1) }
+    let new = printed(values) { ShortestDouble.write($0, to: $1) }
+    #expect(printedList(values) == old.dropLast(), "the list writer differs", sourceLocation: sourceLocation)
     if new == old { return }
     var reported = 0
     for value in values where reported < 10 {
@@ -105,6 +114,12 @@ private func expectSameSpelling(_ values: [Double], sourceLocation: SourceLocati
         }
         values += values.map { -$0 }
         expectSameSpelling(values.filter(\.isFinite))
+    }
+
+    /// The list writer takes two values per step: every count from 0 to 5, so both the even and the odd end.
+    @Test func listsOfEveryShortLengthPrintAsBefore() {
+        let values = [-1.2345678901234567, 7.0459558397441e-06, 0.49671415, -0.0, 1e300, .leastNonzeroMagnitude]
+        for count in 0...values.count { expectSameSpelling(Array(values.prefix(count))) }
     }
 
     /// The numbers of the service's payloads: uniform logits of 16–17 digits, the seed example's 8-decimal
