@@ -6,8 +6,11 @@
 # The build stage and the runtime share a Debian release (bookworm), so the binary never asks
 # for a newer glibc than the runtime has. `--static-swift-stdlib` links the Swift runtime into
 # the binary (logitd imports no Foundation; FoundationEssentials comes in through two of its
-# dependencies, and no ICU): at run time it needs only libc6, libstdc++6 and libgcc-s1, which
-# bookworm-slim already carries, so the runtime stage installs nothing.
+# dependencies, and no ICU): at run time it needs only libc6, libstdc++6, libgcc-s1 and zlib1g
+# (libz.so.1, for gzip and deflate bodies), which bookworm-slim already carries (dpkg itself
+# pre-depends on zlib1g), so the runtime stage installs nothing. The build stage needs zlib's
+# header (zlib1g-dev); the swift image has it through libpython3-dev → libpython3.11-dev, and
+# the build stops at `#include <zlib.h>` if a later image drops it.
 
 FROM swift:6.3.1-bookworm AS build
 WORKDIR /build
@@ -34,6 +37,16 @@ RUN swift build -c release --static-swift-stdlib --product logitd -Xlinker --str
     && cp /usr/libexec/swift/linux/swift-backtrace-static /staging/
 
 FROM debian:bookworm-slim
+
+# OCI image annotations (github.com/opencontainers/image-spec, annotations.md). The version is
+# logitd's own (Sources/LogitVersion/Version.swift; Tests/LogitVersionTests fails when this copy
+# differs); the revision is the commit it was built from:
+#   docker build --build-arg REVISION="$(git rev-parse HEAD)" -t logitd .
+ARG REVISION=unknown
+LABEL org.opencontainers.image.title="logitd" \
+      org.opencontainers.image.description="An HTTP/1.1 JSON service that turns logits into probabilities and decisions." \
+      org.opencontainers.image.version="0.1.0" \
+      org.opencontainers.image.revision="$REVISION"
 
 # A system user with a fixed uid, so that Kubernetes' runAsUser (deploy/kubernetes.yaml) and
 # file ownership agree; no home directory and no login shell.

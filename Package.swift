@@ -3,7 +3,7 @@ import PackageDescription
 
 /// Layout (arrows point to imports):
 ///   LogitMath ← LogitService → HTTPServer,  LogitService → JSONCodec,  logitd → LogitService
-/// See ../shared/STYLE.md. Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
+/// Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
 let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -23,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The runtime only (its default traits add Foundation stream APIs we don't use); the ONNX messages are
+        // generated once by scripts/onnx/generate-swift.sh and committed.
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: []),
         // Tests only.
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
         .package(url: "https://github.com/mattpolzin/OpenAPIKit.git", from: "6.4.0", traits: []),
@@ -36,7 +39,22 @@ let package = Package(
             swiftSettings: upcoming
         ),
         // Served models: the formats, loading and the registry. Knows no HTTP.
-        .target(name: "LogitModels", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        .target(
+            name: "LogitModels",
+            dependencies: [
+                "LogitMath", "JSONCodec", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: upcoming
+        ),
+        // ONNX's protobuf messages, generated code in a target of its own so that LogitModels' builds don't
+        // recompile its 4 000 lines.
+        .target(name: "ONNXProto", dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+        // The version of logitd and its API: one constant, imported wherever a version is shown.
+        .target(name: "LogitVersion", swiftSettings: upcoming),
+        // The Open Inference Protocol (KServe V2) without HTTP: request bodies (JSON and binary tensors) to rows,
+        // a model's answer to response bodies, model metadata.
+        .target(
+            name: "InferenceProtocol", dependencies: ["LogitModels", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
         // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
         .target(name: "JSONCodec", swiftSettings: upcoming),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
@@ -45,13 +63,17 @@ let package = Package(
             dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        // gzip and deflate request bodies (bounded, bomb-proof) and gzip responses; Accept-Encoding.
+        .target(name: "ContentCoding", dependencies: ["CZlib"], swiftSettings: upcoming),
+        // zlib (Debian: zlib1g-dev to build, zlib1g at run time).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // epoll, the process's CPU count and mallopt: Linux headers Swift's Glibc module leaves out.
         .systemLibrary(name: "CLinux"),
         // The routes, request/response types, problem+json, metrics and readiness.
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "JSONCodec", "HTTPServer",
+                "LogitMath", "JSONCodec", "HTTPServer", "LogitVersion",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -62,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "logitd",
             dependencies: [
-                "LogitService", "HTTPServer", "CLinux",
+                "LogitService", "HTTPServer", "CLinux", "LogitVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -82,9 +104,27 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
+        .testTarget(name: "LogitVersionTests", dependencies: ["LogitVersion"], swiftSettings: upcoming),
+        .testTarget(
+            name: "InferenceProtocolTests",
+            dependencies: ["InferenceProtocol", "LogitModels", "LogitMath", "JSONCodec", "TestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "ContentCodingTests", dependencies: ["ContentCoding", "CZlib", "TestSupport"],
+            swiftSettings: upcoming),
+        .testTarget(
+            name: "LogitModelsTests",
+            dependencies: [
+                "LogitModels", "LogitMath", "ONNXProto", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            resources: [.copy("Fixtures")], swiftSettings: upcoming),
+        // The deployment manifests against the schemas their platforms publish (deploy/kserve/schemas).
+        .testTarget(
+            name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
-        // What several test targets share: a seeded generator and an independent JSON reader.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: upcoming),
+        // What several test targets share: a seeded generator, an independent JSON reader, gzip bombs.
+        .target(name: "TestSupport", dependencies: ["CZlib"], path: "Tests/TestSupport", swiftSettings: upcoming),
         // Test clients for a live server: libcurl for real-client behaviour, raw sockets for the rest.
         .target(
             name: "HTTPTestSupport",
@@ -101,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "TestSupport",
+                "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -7,8 +7,8 @@
 #      FoundationNetworking modules, ICU, and the bytes each module contributes. A Foundation
 #      binary is about 70 MB (issue 5), most of it ICU data; logitd imports no Foundation, but
 #      swift-argument-parser and swift-metrics import FoundationEssentials, which has no ICU.
-#   2. the image size, if ../shared/tools/container/check.sh --image --keep left the image in its
-#      store (the tag is the one check.sh gives it);
+#   2. the image size, if an image built with buildah into the podman store under --check-cache
+#      (default /tmp/container-check) is tagged localhost/check/<folder>-<hash>:latest;
 #   3. idle RSS: VmRSS from /proc/PID/status after start-up and one GET /healthz, median of
 #      --rss-starts N starts (5);
 #   4. start-up time: from just before the process is spawned to the first 200 from /healthz,
@@ -268,7 +268,7 @@ if [[ -n $image_size ]]; then
 elif ((own_binary == 0)); then
     :
 else
-    row "image" "not found: run ../shared/tools/container/check.sh --image --keep ."
+    row "image" "not found: no $tag in $CHECK_CACHE's podman store"
 fi
 if ((RUN)); then
     row "idle RSS, median of $RSS_STARTS (VmRSS)" "$(awk -v k="$(run rss_median_kb)" 'BEGIN { printf "%.1f MB (%d kB)", k / 1024, k }') [goal <= 15 MB]"

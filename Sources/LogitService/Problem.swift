@@ -4,7 +4,7 @@ import JSONCodec
 /// An error the service answers with an RFC 9457 problem (`application/problem+json`).
 ///
 /// `detail` names the field and, for an element, its index path (`logits[1][2]: …`), as
-/// ../shared/API.md asks: the caller must be able to see what to fix from the message alone.
+/// docs/api.md asks: the caller must be able to see what to fix from the message alone.
 package struct Problem: Error, Sendable, Equatable {
     package var status: Status
     package var detail: String

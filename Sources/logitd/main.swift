@@ -3,6 +3,7 @@ import Dispatch
 import HTTPServer
 import Logging
 import LogitService
+import LogitVersion
 
 #if canImport(Glibc)
     import Glibc
@@ -13,13 +14,14 @@ import LogitService
     import CLinux
 #endif
 
-/// `logitd`: serves the API of ../shared/API.md until SIGTERM or SIGINT.
+/// `logitd`: serves the API of docs/api.md until SIGTERM or SIGINT.
 struct Logitd: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logitd",
         abstract: "An HTTP/1.1 JSON service that turns logits into probabilities and decisions.",
         discussion:
             "Endpoints: POST /sigmoid, /softmax, /linear, /classify; GET /healthz, /readyz, /metrics, /openapi.yaml.",
+        version: logitdVersion,
         subcommands: [Healthcheck.self]
     )
 

@@ -1,4 +1,5 @@
 import Foundation
+import LogitVersion
 import Testing
 
 /// The options of API.md "Running it", through the real executable.
@@ -20,6 +21,12 @@ import Testing
             #expect(help.contains("env: \(variable)"), "\(variable) missing from --help")
         }
         #expect(r.out.contains("healthcheck"))
+    }
+
+    @Test func versionPrintsTheVersionAndExits0() throws {
+        let r = try LogitdProcess.run(["--version"])
+        #expect(r.status == 0)
+        #expect(r.out == "\(logitdVersion)\n")
     }
 
     @Test(arguments: [

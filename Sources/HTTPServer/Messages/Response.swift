@@ -20,7 +20,7 @@ package struct Response: Sendable {
 
     /// An RFC 9457 problem: `application/problem+json` with type, title, status and detail.
     /// It lives here because the server itself answers protocol errors (400, 408, 413, 431, 501,
-    /// 503) in the same format the application uses, as ../shared/API.md asks of every error.
+    /// 503) in the same format the application uses, as docs/api.md asks of every error.
     package static func problem(_ status: Status, detail: String, headers: Headers = [:]) -> Response {
         var json = #"{"type":"about:blank","title":"#
         json += jsonString(status.reasonPhrase)

@@ -4,7 +4,7 @@
 /// megabyte of header without a line end is refused once `maxHeaderSize` bytes have arrived.
 package struct ParserLimits: Sendable, Equatable {
     /// Request line plus header block (CRLFs included), in bytes; more is 431. The default, 16 KiB,
-    /// is what ../shared/API.md promises and is far above what curl or a browser sends.
+    /// is what docs/api.md promises and is far above what curl or a browser sends.
     package var maxHeaderSize: Int
     /// Decoded body bytes; more is 413. The default, 8 MiB, is the service's documented body limit.
     package var maxBodySize: Int
