@@ -55,6 +55,8 @@ let package = Package(
         // a model's answer to response bodies, model metadata.
         .target(
             name: "InferenceProtocol", dependencies: ["LogitModels", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        // The compute API without HTTP: requests and results over Matrix, validation named once, wire formats.
+        .target(name: "LogitAPI", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
         // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
         .target(name: "JSONCodec", swiftSettings: upcoming),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
@@ -63,6 +65,8 @@ let package = Package(
             dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
+        // Path templates with parameters, resolved once per request; 405, OPTIONS and HEAD by construction.
+        .target(name: "Routing", dependencies: ["HTTPServer"], swiftSettings: upcoming),
         // gzip and deflate request bodies (bounded, bomb-proof) and gzip responses; Accept-Encoding.
         .target(name: "ContentCoding", dependencies: ["CZlib"], swiftSettings: upcoming),
         // zlib (Debian: zlib1g-dev to build, zlib1g at run time).
@@ -73,7 +77,7 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "JSONCodec", "HTTPServer", "LogitVersion",
+                "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing", "LogitVersion",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -136,7 +140,11 @@ let package = Package(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
-            name: "LogitServiceTests", dependencies: ["LogitService", "HTTPServer", "JSONCodec", "TestSupport"],
+            name: "LogitAPITests", dependencies: ["LogitAPI", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPServer"], swiftSettings: upcoming),
+        .testTarget(
+            name: "LogitServiceTests",
+            dependencies: ["LogitService", "HTTPServer", "Routing", "JSONCodec", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "IntegrationTests",

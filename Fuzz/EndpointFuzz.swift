@@ -1,10 +1,10 @@
 // The shared half of the endpoint fuzz targets (sigmoid, softmax, linear, classify). run.sh compiles
-// it into a module named LogitService with the request-side LogitService sources (ContentType,
-// Decoding, Endpoints, Logits, Problem, Requests, Responses) and ReferenceJSON.swift, against
-// JSONCodec, LogitMath and HTTPServer's Messages and Routing built as modules of their own; each
-// target is then one file of Fuzz/Entry/ that `@testable import`s it. Service.swift (metrics,
-// logging, the socket server) is left out, so `fuzzRouter` registers the four compute routes as
-// `LogitService.makeRouter` does, through a copy of its seven-line `compute`.
+// it into a module named LogitService with the request-side LogitService sources (ComputeRoutes,
+// ContentType, Decoding, Endpoints, Logits, Problem, Requests, Responses) and ReferenceJSON.swift,
+// against JSONCodec, LogitMath, Routing and HTTPServer's Messages built as modules of their own;
+// each target is then one file of Fuzz/Entry/ that `@testable import`s it. Service.swift (metrics,
+// logging, the socket server) is left out; `fuzzRouter` registers the compute routes through the
+// service's own `ComputeRoutes`.
 //
 // Each input is a request body, posted as `application/json` to the endpoint through the real
 // `Router`. Invariants, each a crash (so libFuzzer keeps the input) when broken:
@@ -20,43 +20,16 @@
 import Glibc
 import HTTPServer
 import JSONCodec
+import Routing
 
-// MARK: The route table, as LogitService.makeRouter builds it
+// MARK: The route table, as the service registers it
 
-/// The compute routes, each through `compute` as in Service.swift.
+/// The compute routes, registered by the service's own `ComputeRoutes`.
 let fuzzRouter: Router = {
-    var router = Router()
-    router.add(.post, "/sigmoid", compute { (r: SigmoidRequest) in Endpoints.sigmoid(r) })
-    router.add(.post, "/softmax", compute { (r: SoftmaxRequest) throws(Problem) in try Endpoints.softmax(r) })
-    router.add(.post, "/linear", compute { (r: LinearRequest) throws(Problem) in try Endpoints.linear(r) })
-    router.add(.post, "/classify", compute { (r: ClassifyRequest) throws(Problem) in try Endpoints.classify(r) })
+    var router = Router(errors: .problem)
+    ComputeRoutes.add(to: &router)
     return router
 }()
-
-/// A copy of `LogitService.compute` (Service.swift), which cannot be compiled here without
-/// swift-log, swift-metrics and swift-prometheus. Keep the two alike.
-func compute<In: Decodable & SendableMetatype, Out: Encodable & SendableMetatype>(
-    _ body: @escaping @Sendable (In) throws(Problem) -> Out
-) -> Handler {
-    { request in
-        do throws(Problem) {
-            try ContentType.check(request)
-            let input = try decodeBody(In.self, from: request.body)
-            return json(try body(input))
-        } catch {
-            return error.response
-        }
-    }
-}
-
-/// A copy of `LogitService.json`: 200 with the value as JSON, a 500 when it cannot be written.
-func json(_ value: some Encodable) -> Response {
-    do {
-        return Response(status: .ok, contentType: "application/json", body: try encodeJSON(value))
-    } catch {
-        return Problem(.internalServerError, "the result could not be written as JSON: \(error)").response
-    }
-}
 
 // MARK: The common invariants
 
@@ -79,7 +52,11 @@ struct ProblemBody: Decodable {
 func post<Input: Decodable>(_ body: [UInt8], to path: String, as _: Input.Type) -> (Input, [UInt8])? {
     let request = Request(
         method: .post, target: path, headers: ["Host": "fuzz", "Content-Type": "application/json"], body: body)
-    let response = fuzzRouter.respond(to: request)
+    let response =
+        switch fuzzRouter.respond(to: request).outcome {
+        case .response(let response): response
+        case .offload(let work): work()
+        }
     // What the same decoding says on its own: the response must agree with it.
     let decoded: Result<Input, Problem> = Result { () throws(Problem) in try decodeBody(Input.self, from: body) }
     let isJSON = ReferenceJSON.isValid(body)

@@ -85,13 +85,15 @@ build_modules() {
         wait "$json_pid"
         return
     fi
-    module HTTPServer "" Sources/HTTPServer/Messages/*.swift Sources/HTTPServer/Routing/*.swift
+    module HTTPServer "" Sources/HTTPServer/Messages/*.swift
+    module Routing HTTPServer Sources/Routing/*.swift
     module RealModule "" "$numerics"/Sources/RealModule/*.swift
     module LogitMath RealModule Sources/LogitMath/*.swift
     wait "$json_pid"
-    local service=(ContentType Decoding Endpoints Logits Problem Requests Responses)
+    module LogitAPI "JSONCodec LogitMath" Sources/LogitAPI/*.swift
+    local service=(ComputeRoutes ContentType Problem)
     service=("${service[@]/#/Sources/LogitService/}")
-    module LogitService "JSONCodec HTTPServer LogitMath" "${service[@]/%/.swift}" \
+    module LogitService "JSONCodec HTTPServer Routing LogitMath LogitAPI" "${service[@]/%/.swift}" \
         Fuzz/EndpointFuzz.swift Fuzz/ReferenceJSON.swift -- -enable-testing
 }
 
@@ -113,7 +115,7 @@ build() {
     sigmoid | softmax | linear | classify)
         build_modules endpoints
         swiftc "${flags[@]}" -module-name "${target}Fuzz" "Fuzz/Entry/$target.swift" \
-            -lLogitService -lJSONCodec -lHTTPServer -lLogitMath -lRealModule -o "$binary"
+            -lLogitService -lLogitAPI -lJSONCodec -lRouting -lHTTPServer -lLogitMath -lRealModule -o "$binary"
         ;;
     *)
         echo "unknown target: $target (known: $all_targets)" >&2

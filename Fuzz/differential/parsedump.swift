@@ -119,7 +119,7 @@ struct Outcome {
         var out: String
         if let error {
             out = #"{"ok":false,"status":\#(error.status.code),"error":"#
-            out += Response.jsonString("\(error)")
+            out += jsonString("\(error)")
             out += #","after":\#(requests.count),"#
         } else {
             out = #"{"ok":true,"end":"\#(end.rawValue)","#
@@ -128,13 +128,13 @@ struct Outcome {
         for (i, request) in requests.enumerated() {
             if i > 0 { out += "," }
             out += #"{"method":"#
-            out += Response.jsonString(request.method.rawValue)
+            out += jsonString(request.method.rawValue)
             out += #","target":"#
-            out += Response.jsonString(request.target)
+            out += jsonString(request.target)
             out += #","version":"\#(request.version.major).\#(request.version.minor)","headers":["#
             for (j, field) in request.headers.fields.enumerated() {
                 if j > 0 { out += "," }
-                out += "[" + Response.jsonString(field.name) + "," + Response.jsonString(field.value) + "]"
+                out += "[" + jsonString(field.name) + "," + jsonString(field.value) + "]"
             }
             out += #"],"body_b64":""#
             out += Base64.encode(request.body)
@@ -232,4 +232,23 @@ struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {
         for byte in string.utf8 { putc(Int32(byte), stderr) }
     }
+}
+
+/// `s` as a JSON string literal (RFC 8259 §7): quotes, backslashes and control characters escaped.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    for scalar in s.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
 }

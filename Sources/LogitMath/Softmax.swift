@@ -263,36 +263,45 @@ public func logSoftmax(_ batch: [[Double]], temperature: Double = 1) throws(Math
 
 /// softmax along each row of a matrix.
 public func softmax(_ m: Matrix, temperature: Double = 1) throws(MathError) -> Matrix {
-    var out = m.elements
-    try m.elements.withUnsafeBufferPointer { (x) throws(MathError) in
-        try out.withUnsafeMutableBufferPointer { (p) throws(MathError) in
-            for r in 0..<m.rows {
-                let range = r * m.columns..<(r + 1) * m.columns
-                do throws(MathError) {
-                    try softmaxKernel(
-                        UnsafeBufferPointer(rebasing: x[range]), temperature: temperature,
-                        probabilities: UnsafeMutableBufferPointer(rebasing: p[range]), logProbabilities: nil)
-                } catch { throw error.inRow(r) }
-            }
-        }
-    }
-    return Matrix(uncheckedRows: m.rows, columns: m.columns, elements: out)
+    try rowwise(m, temperature: temperature, probabilities: true, logProbabilities: false).probabilities!
 }
 
 /// log-softmax along each row of a matrix.
 public func logSoftmax(_ m: Matrix, temperature: Double = 1) throws(MathError) -> Matrix {
-    var out = m.elements
+    try rowwise(m, temperature: temperature, probabilities: false, logProbabilities: true).logProbabilities!
+}
+
+/// Both softmax and log-softmax along each row of a matrix, sharing each row's max and sum.
+public func softmaxAndLog(
+    _ m: Matrix, temperature: Double = 1
+) throws(MathError) -> (probabilities: Matrix, logProbabilities: Matrix) {
+    let both = try rowwise(m, temperature: temperature, probabilities: true, logProbabilities: true)
+    return (both.probabilities!, both.logProbabilities!)
+}
+
+/// The kernel along each row of `m`, into the outputs asked for; errors carry [row, column].
+private func rowwise(
+    _ m: Matrix, temperature: Double, probabilities wantP: Bool, logProbabilities wantLogP: Bool
+) throws(MathError) -> (probabilities: Matrix?, logProbabilities: Matrix?) {
+    var p = wantP ? m.elements : []
+    var lp = wantLogP ? m.elements : []
     try m.elements.withUnsafeBufferPointer { (x) throws(MathError) in
-        try out.withUnsafeMutableBufferPointer { (lp) throws(MathError) in
-            for r in 0..<m.rows {
-                let range = r * m.columns..<(r + 1) * m.columns
-                do throws(MathError) {
-                    try softmaxKernel(
-                        UnsafeBufferPointer(rebasing: x[range]), temperature: temperature,
-                        probabilities: nil, logProbabilities: UnsafeMutableBufferPointer(rebasing: lp[range]))
-                } catch { throw error.inRow(r) }
+        try p.withUnsafeMutableBufferPointer { (pb) throws(MathError) in
+            try lp.withUnsafeMutableBufferPointer { (lpb) throws(MathError) in
+                for r in 0..<m.rows {
+                    let range = r * m.columns..<(r + 1) * m.columns
+                    do throws(MathError) {
+                        try softmaxKernel(
+                            UnsafeBufferPointer(rebasing: x[range]), temperature: temperature,
+                            probabilities: wantP ? UnsafeMutableBufferPointer(rebasing: pb[range]) : nil,
+                            logProbabilities: wantLogP ? UnsafeMutableBufferPointer(rebasing: lpb[range]) : nil)
+                    } catch { throw error.inRow(r) }
+                }
             }
         }
     }
-    return Matrix(uncheckedRows: m.rows, columns: m.columns, elements: out)
+    return (
+        wantP ? Matrix(uncheckedRows: m.rows, columns: m.columns, elements: p) : nil,
+        wantLogP ? Matrix(uncheckedRows: m.rows, columns: m.columns, elements: lp) : nil
+    )
 }

@@ -1,10 +1,12 @@
 package import HTTPServer
 import JSONCodec
+package import LogitAPI
+package import Routing
 
 /// An error the service answers with an RFC 9457 problem (`application/problem+json`).
 ///
-/// `detail` names the field and, for an element, its index path (`logits[1][2]: …`), as
-/// docs/api.md asks: the caller must be able to see what to fix from the message alone.
+/// `detail` names the field and, for an element, its index path (`logits[1][2]: …`): the caller
+/// must be able to see what to fix from the message alone.
 package struct Problem: Error, Sendable, Equatable {
     package var status: Status
     package var detail: String
@@ -17,47 +19,41 @@ package struct Problem: Error, Sendable, Equatable {
     /// 422: valid JSON that does not fit the endpoint.
     package static func unprocessable(_ detail: String) -> Problem { Problem(.unprocessableContent, detail) }
 
-    package var response: Response { .problem(status, detail: detail) }
-}
-
-/// A coding path as the details spell it: keys joined by ".", indices as `[i]` (`logits[1][2]`).
-func pathString(_ path: [any CodingKey]) -> String {
-    var out = ""
-    for key in path {
-        if let index = key.intValue {
-            out += "[\(index)]"
-        } else {
-            if !out.isEmpty { out += "." }
-            out += key.stringValue
-        }
+    /// The domain's refusal as HTTP: 400 for a body not in the format at all, else 422.
+    package init(_ error: APIError) {
+        self.init(error.kind == .malformed ? .badRequest : .unprocessableContent, error.detail)
     }
-    return out
+
+    package var response: Response { ErrorStyle.problem.render(status, detail) }
 }
 
-/// Any object key, so that unknown fields can be named and refused (Codable ignores them).
-struct AnyKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
+extension ErrorStyle {
+    /// RFC 9457 `application/problem+json`: type, title, status and detail (API.md "Errors").
+    package static let problem = ErrorStyle { status, detail in
+        Response(
+            status: status, contentType: "application/problem+json",
+            body: encodedOrPlain(ProblemBody(title: status.reasonPhrase, status: status.code, detail: detail), detail))
+    }
 
-extension KeyedDecodingContainer where Key == AnyKey {
-    /// Refuses the first key not in `allowed`, naming it and the fields that are allowed.
-    /// `decoder` is the one this container came from: with JSONCodec's, the names are read straight
-    /// from the document (see `memberNames(of:)`); with any other, through `allKeys`.
-    func rejectUnknownKeys(allowed: [String], decoder: any Decoder) throws(Problem) {
-        let names = memberNames(of: decoder) ?? allKeys.map(\.stringValue)
-        if let unknown = names.first(where: { !allowed.contains($0) }) {
-            let path = pathString(codingPath + [AnyKey(unknown)])
-            throw .unprocessable("\(path): unknown field; expected \(listing(allowed))")
-        }
+    /// The inference protocol's error body, `{"error": "..."}` (KServe V2 / Open Inference Protocol).
+    package static let inferenceProtocol = ErrorStyle { status, detail in
+        Response(
+            status: status, contentType: "application/json", body: encodedOrPlain(ErrorBody(error: detail), detail))
+    }
+
+    /// JSON for `value`; the detail as bytes in the impossible case that a String cannot be written.
+    private static func encodedOrPlain(_ value: some Encodable, _ detail: String) -> [UInt8] {
+        (try? encodeJSON(value)) ?? Array(detail.utf8)
     }
 }
 
-/// "a, b or c".
-func listing(_ names: [String]) -> String {
-    guard names.count > 1 else { return names.first ?? "" }
-    return names.dropLast().joined(separator: ", ") + " or " + names.last!
+private struct ProblemBody: Encodable {
+    var type = "about:blank"
+    var title: String
+    var status: Int
+    var detail: String
+}
+
+private struct ErrorBody: Encodable {
+    var error: String
 }

@@ -1,6 +1,8 @@
 package import HTTPServer
 import JSONCodec
 package import Logging
+import LogitAPI
+package import Routing
 import Synchronization
 
 /// The logitd service: the routes of API.md on an `HTTPServer`, with readiness, metrics and an
@@ -31,42 +33,35 @@ package final class LogitService: Sendable {
         // The service's own handler writes access lines without going through `Logger.info`.
         let lines = logger.handler as? LineLogHandler
         var configuration = configuration
-        configuration.runsInline = configuration.runsInline ?? Self.runsInline
+        // The server's own errors in the format of the path's route group.
+        configuration.errorResponse = { error in
+            router.errors(for: error.path?[...] ?? "").render(error.status, error.detail)
+        }
         let server = Server(
             configuration: configuration, logger: logger,
-            handler: { request in
+            responder: { request in
                 metrics.requestStarted()
-                defer { metrics.requestFinished() }
-                return router.respond(to: request)
+                var reply = router.respond(to: request)
+                switch reply.outcome {
+                case .response:
+                    metrics.requestFinished()
+                case .offload(let work):
+                    reply.outcome = .offload {
+                        defer { metrics.requestFinished() }
+                        return work()
+                    }
+                }
+                return reply
             },
             onResponse: { record in
-                let route = router.routeTemplate(for: record.path[...]) ?? "unmatched"
+                // The server's own errors (413 on /softmax) are labelled by the path's route too.
+                let route = record.route ?? router.template(for: record.path[...]) ?? "unmatched"
                 metrics.record(route: route, method: record.method, status: record.status, duration: record.duration)
                 Self.logAccess(record, logger: logger, lines: lines)
             })
         state.server.withLock { $0 = server }
         return try server.start()
     }
-
-    /// Small requests are answered where they were parsed, on the event loop; large ones (a
-    /// 2.5 MB vector) and linear layers go to Dispatch's pool.
-    ///
-    /// Every route's work is pure computation, bounded by its body for all but a linear layer:
-    /// 64 KiB of body is a 64×10 batch, about 0.1 ms. A layer's answer can be far larger than its
-    /// request (k × m numbers from k + m rows of one column; up to 4 194 304 of them, about 0.2 s
-    /// to compute and write), which must not hold up the other connections of a loop. `/classify`
-    /// computes a layer only when given `weights`; a body with neither those bytes nor a backslash
-    /// (`"w\u0065ights"`) cannot have them.
-    @Sendable package static func runsInline(_ request: Request) -> Bool {
-        guard request.body.count <= inlineBodyLimit else { return false }
-        switch request.path {
-        case "/linear": return false
-        case "/classify": return !request.body.contains("weights".utf8) && !request.body.contains(UInt8(ascii: "\\"))
-        default: return true
-        }
-    }
-
-    package static let inlineBodyLimit = 65_536
 
     /// Readiness off (`/readyz` answers 503), then the server's graceful shutdown; true when every
     /// connection closed within the grace period.
@@ -101,50 +96,25 @@ package final class LogitService: Sendable {
     // MARK: Routes
 
     private static func makeRouter(metrics: ServiceMetrics, state: State) -> Router {
-        var router = Router()
-        router.add(.post, "/sigmoid", compute { (r: SigmoidRequest) in Endpoints.sigmoid(r) })
-        router.add(.post, "/softmax", compute { (r: SoftmaxRequest) throws(Problem) in try Endpoints.softmax(r) })
-        router.add(.post, "/linear", compute { (r: LinearRequest) throws(Problem) in try Endpoints.linear(r) })
-        router.add(.post, "/classify", compute { (r: ClassifyRequest) throws(Problem) in try Endpoints.classify(r) })
-        router.add(.get, "/healthz") { _ in json(StatusResponse(status: "ok")) }
+        var router = Router(errors: .problem)
+        router.setErrors(.inferenceProtocol, under: "/v2")
+        ComputeRoutes.add(to: &router)
+        router.add(.get, "/healthz") { _ in .response(jsonResponse(StatusResponse(status: "ok"))) }
         router.add(.get, "/readyz") { _ in
-            state.ready.load(ordering: .acquiring)
-                ? json(StatusResponse(status: "ready"))
-                : Problem(.serviceUnavailable, "the server is shutting down").response
+            .response(
+                state.ready.load(ordering: .acquiring)
+                    ? jsonResponse(StatusResponse(status: "ready"))
+                    : Problem(.serviceUnavailable, "the server is shutting down").response)
         }
         router.add(.get, "/metrics") { _ in
-            Response(
-                status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
-                body: metrics.exposition(openConnections: state.openConnections))
+            .response(
+                Response(
+                    status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8",
+                    body: metrics.exposition(openConnections: state.openConnections)))
         }
         router.add(.get, "/openapi.yaml") { _ in
-            Response(status: .ok, contentType: "application/yaml", body: OpenAPIDocument.bytes)
+            .response(Response(status: .ok, contentType: "application/yaml", body: OpenAPIDocument.bytes))
         }
         return router
-    }
-
-    /// A JSON endpoint: the content type checked, the body decoded into `In`, `body` run, its
-    /// result encoded; every failure becomes a problem with the status API.md gives it.
-    static func compute<In: Decodable & SendableMetatype, Out: Encodable & SendableMetatype>(
-        _ body: @escaping @Sendable (In) throws(Problem) -> Out
-    ) -> Handler {
-        { request in
-            do throws(Problem) {
-                try ContentType.check(request)
-                let input = try decodeBody(In.self, from: request.body)
-                return json(try body(input))
-            } catch {
-                return error.response
-            }
-        }
-    }
-
-    /// 200 with `value` as JSON; an encoding failure (a non-finite number slipped through) is a 500.
-    static func json(_ value: some Encodable) -> Response {
-        do {
-            return Response(status: .ok, contentType: "application/json", body: try encodeJSON(value))
-        } catch {
-            return Problem(.internalServerError, "the result could not be written as JSON: \(error)").response
-        }
     }
 }

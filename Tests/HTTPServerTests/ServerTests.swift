@@ -21,9 +21,18 @@ func fastConfiguration(
     requestTimeout: Duration = .seconds(5), idleTimeout: Duration = .seconds(5), maxConnections: Int = 1024,
     maxBodySize: Int = 8_388_608, maxHeaderSize: Int = 16_384, shutdownGrace: Duration = .seconds(5)
 ) -> ServerConfiguration {
-    ServerConfiguration(
+    var configuration = ServerConfiguration(
         maxBodySize: maxBodySize, maxHeaderSize: maxHeaderSize, requestTimeout: requestTimeout,
         idleTimeout: idleTimeout, maxConnections: maxConnections, shutdownGrace: shutdownGrace)
+    configuration.errorResponse = testErrorResponse
+    return configuration
+}
+
+/// The application's rendering of the server's own errors in these tests: `STATUS PATH DETAIL`.
+let testErrorResponse: @Sendable (TransportError) -> Response = { error in
+    Response(
+        status: error.status, contentType: "application/x-test-error",
+        body: Array("\(error.status.code) \(error.path ?? "-") \(error.detail)".utf8))
 }
 
 @Suite(.serialized, .timeLimit(.minutes(2)))
@@ -61,13 +70,26 @@ struct ServerTests {
         }
     }
 
+    /// Without an application's format the server's own errors are plain text, the detail alone.
+    @Test func transportErrorsArePlainTextByDefault() async throws {
+        try await withTestServer(configuration: ServerConfiguration(maxBodySize: 10), handler: echo) { port in
+            let client = try RawClient(port: port)
+            client.send("POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+            let response = try #require(client.receive().responses.first)
+            #expect(response.status == 413)
+            #expect(response.header("Content-Type") == "text/plain; charset=utf-8")
+            #expect(response.bodyText.contains("10"))
+        }
+    }
+
     @Test func expectContinueOverTheLimitGets413WithoutSendingTheBody() async throws {
         try await withTestServer(configuration: fastConfiguration(maxBodySize: 1000), handler: echo) { port in
             let curl = CurlClient(port: port)
             curl.expectContinueTimeout = .seconds(30)
             let result = try curl.post("/upload", body: [UInt8](repeating: 1, count: 100_000), expectContinue: true)
             #expect(result.status == 413)
-            #expect(result.header("Content-Type") == "application/problem+json")
+            #expect(result.header("Content-Type") == "application/x-test-error")
+            #expect(result.bodyText.hasPrefix("413 /upload "))
             #expect(result.header("Connection") == "close")
             #expect(result.totalTime < 10)
         }
@@ -88,10 +110,15 @@ struct ServerTests {
     }
 
     @Test func headAndOptionsThroughCurl() async throws {
-        var router = Router()
-        router.add(.get, "/thing") { _ in Response(status: .ok, contentType: "text/plain", body: Array("hello".utf8)) }
-        let routes = router
-        try await withTestServer(handler: { routes.respond(to: $0) }) { port in
+        // What a router answers for a GET-only path; the server drops HEAD's body and frames the 204.
+        let thing: Handler = { request in
+            switch request.method {
+            case .get, .head: Response(status: .ok, contentType: "text/plain", body: Array("hello".utf8))
+            case .options: Response(status: .noContent, headers: ["Allow": "GET, HEAD, OPTIONS"])
+            default: Response(status: .methodNotAllowed, headers: ["Allow": "GET, HEAD, OPTIONS"])
+            }
+        }
+        try await withTestServer(handler: thing) { port in
             let curl = CurlClient(port: port)
             let head = try curl.head("/thing")
             #expect(head.status == 200)
@@ -204,8 +231,10 @@ struct ServerTests {
     ])
     func malformedRequestGetsOneProblemAndAClose(request: String, status: Int) async throws {
         let records = Locked<[ResponseRecord]>([])
-        try await withTestServer(onResponse: { record in records.withLock { $0.append(record) } }, handler: echo) {
-            port in
+        try await withTestServer(
+            configuration: fastConfiguration(), onResponse: { record in records.withLock { $0.append(record) } },
+            handler: echo
+        ) { port in
             let client = try RawClient(port: port)
             client.send(request)
             let received = client.receive()
@@ -214,8 +243,8 @@ struct ServerTests {
             let response = try #require(received.responses.first)
             #expect(response.status == status)
             #expect(response.header("Connection") == "close")
-            #expect(response.header("Content-Type") == "application/problem+json")
-            #expect(response.bodyText.contains("\"status\":\(status)"))
+            #expect(response.header("Content-Type") == "application/x-test-error")
+            #expect(response.bodyText.hasPrefix("\(status) "))
         }
         #expect(records.withLock { $0.map(\.status) } == [status])
     }
@@ -367,12 +396,13 @@ struct ServerTests {
         }
     }
 
-    /// Requests `runsInline` accepts are answered on the event loop, the others on Dispatch's
-    /// pool; a pipelined burst that mixes them must still be answered whole and in request order.
+    /// Requests the responder answers are answered on the event loop, the ones it offloads on
+    /// Dispatch's pool; a pipelined burst that mixes them must still be answered whole and in order.
     @Test func inlineAndOffloadedRequestsAnswerPipelinedInOrder() async throws {
-        var configuration = fastConfiguration()
-        configuration.runsInline = { $0.body.count <= 16 }
-        try await withTestServer(configuration: configuration, handler: echo) { port in
+        let responder: Responder = { request in
+            request.body.count <= 16 ? Reply(.response(echo(request))) : Reply(.offload { echo(request) })
+        }
+        try await withTestServer(configuration: fastConfiguration(), responder: responder) { port in
             let client = try RawClient(port: port)
             let big = String(repeating: "x", count: 100)
             var burst = ""
@@ -393,8 +423,7 @@ struct ServerTests {
     /// An offloaded handler's time is not the client's: a request timeout shorter than the
     /// handler does not cut the connection before its answer.
     @Test func offloadedHandlerOutlastingTheRequestTimeoutIsAnswered() async throws {
-        var configuration = fastConfiguration(requestTimeout: .milliseconds(100))
-        configuration.runsInline = { _ in false }
+        let configuration = fastConfiguration(requestTimeout: .milliseconds(100))
         let handler: Handler = { request in
             usleep(400_000)
             return echo(request)
@@ -444,7 +473,7 @@ struct ServerTests {
         try await withTestServer(handler: echo) { port in
             var configuration = ServerConfiguration()
             configuration.port = port
-            let second = Server(configuration: configuration, logger: silentLogger, handler: echo)
+            let second = Server(configuration: configuration, logger: silentLogger, responder: offloading(echo))
             #expect(throws: ServerError.socket(call: "bind", host: "127.0.0.1", port: port, errno: EADDRINUSE)) {
                 try second.start()
             }
@@ -461,7 +490,7 @@ struct ServerTests {
         var configuration = ServerConfiguration()
         configuration.host = "localhost"
         configuration.port = 0
-        let server = Server(configuration: configuration, logger: silentLogger, handler: echo)
+        let server = Server(configuration: configuration, logger: silentLogger, responder: offloading(echo))
         let (host, port) = try server.start()
         #expect(host == "localhost")
         #expect(port > 0)
@@ -474,7 +503,7 @@ struct ServerTests {
     @Test func unresolvableHostThrowsResolve() {
         var configuration = ServerConfiguration()
         configuration.host = "no such host.invalid"
-        let server = Server(configuration: configuration, logger: silentLogger, handler: echo)
+        let server = Server(configuration: configuration, logger: silentLogger, responder: offloading(echo))
         #expect {
             try server.start()
         } throws: { error in
@@ -486,20 +515,20 @@ struct ServerTests {
     // MARK: Graceful shutdown
 
     @Test func shutdownOfAnIdleServerRefusesConnectsAtOnce() async throws {
-        let server = Server(configuration: fastConfiguration(), logger: silentLogger, handler: echo)
+        let server = Server(configuration: fastConfiguration(), logger: silentLogger, responder: offloading(echo))
         let (_, port) = try server.start()
         #expect(await server.shutdown())
         #expect(throws: RawClient.ConnectError.self) { try RawClient(port: port) }
     }
 
     @Test func shutdownBeforeStartIsHarmless() async throws {
-        let server = Server(configuration: fastConfiguration(), logger: silentLogger, handler: echo)
+        let server = Server(configuration: fastConfiguration(), logger: silentLogger, responder: offloading(echo))
         #expect(await server.shutdown())
         #expect(throws: ServerError.alreadyStarted) { try server.start() }
     }
 
     @Test func shutdownWithARequestStillArrivingAnswersItWithClose() async throws {
-        let server = Server(configuration: fastConfiguration(), logger: silentLogger, handler: echo)
+        let server = Server(configuration: fastConfiguration(), logger: silentLogger, responder: offloading(echo))
         let (_, port) = try server.start()
         let client = try RawClient(port: port)
         client.send("POST /late HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab")
@@ -527,7 +556,8 @@ struct ServerTests {
         }
         // A long idle timeout, so that only the shutdown can close the idle connection.
         let server = Server(
-            configuration: fastConfiguration(idleTimeout: .seconds(60)), logger: silentLogger, handler: handler)
+            configuration: fastConfiguration(idleTimeout: .seconds(60)), logger: silentLogger,
+            responder: offloading(handler))
         let (_, port) = try server.start()
         let idle = try RawClient(port: port)
         idle.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -555,7 +585,7 @@ struct ServerTests {
     }
 
     @Test func shutdownGivesUpAfterTheGracePeriod() async throws {
-        let server = Server(configuration: fastConfiguration(), logger: silentLogger, handler: echo)
+        let server = Server(configuration: fastConfiguration(), logger: silentLogger, responder: offloading(echo))
         let (_, port) = try server.start()
         let stuck = try RawClient(port: port)
         stuck.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n")  // never completes

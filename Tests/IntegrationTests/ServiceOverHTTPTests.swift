@@ -32,6 +32,26 @@ import Testing
         }
     }
 
+    /// The inference protocol's paths answer errors as `{"error": "..."}`, the server's own too
+    /// (a 413 before any handler runs); native paths keep problem+json.
+    @Test func errorsUnderV2AreInTheInferenceProtocolsFormat() async throws {
+        try await withService({ $0.maxBodySize = 100 }) { _, port in
+            let curl = CurlClient(port: port)
+            let missing = try curl.get("/v2/no-such-thing")
+            #expect(missing.status == 404)
+            #expect(missing.header("Content-Type") == "application/json")
+            #expect(missing.json["error"] as? String == "no such path: /v2/no-such-thing")
+            let large = try curl.postJSON("/v2/models/m/infer", String(repeating: " ", count: 200))
+            #expect(large.status == 413)
+            #expect(large.header("Content-Type") == "application/json")
+            #expect((large.json["error"] as? String ?? "").contains("100"))
+            let native = try curl.postJSON("/softmax", String(repeating: " ", count: 200))
+            #expect(native.status == 413)
+            #expect(native.header("Content-Type") == "application/problem+json")
+            #expect(native.json["status"] as? Int == 413)
+        }
+    }
+
     @Test func softmaxOf131072LogitsOverTheWire() async throws {
         var rng = SplitMix64(seed: 42)
         let logits = (0..<131_072).map { _ in Double.random(in: -20...20, using: &rng) }

@@ -138,3 +138,13 @@ import Testing
         }
     }
 }
+
+@Test func softmaxAndLogOfAMatrixEqualsTheTwoSeparately() throws {
+    let m = try Matrix(rows: [[0.5, -1, 3, 1e-3, 7], [2, 2, -7, 0, 0]])
+    let both = try softmaxAndLog(m, temperature: 0.7)
+    #expect(both.probabilities == (try softmax(m, temperature: 0.7)))
+    #expect(both.logProbabilities == (try logSoftmax(m, temperature: 0.7)))
+    #expect(throws: MathError.nonFiniteResult(path: [1, 1])) {
+        try softmaxAndLog(try Matrix(rows: [[1, 2], [1e308, -1e308]]))
+    }
+}

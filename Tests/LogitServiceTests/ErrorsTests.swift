@@ -166,3 +166,10 @@ import Testing
         #expect(a.headers["Allow"]?.contains("POST") == true)
     }
 }
+
+/// Issue 14: a matrix is an array of rows, so a flat `weights` is refused, naming it.
+@Test(arguments: ["/linear", "/classify"]) func flatWeightsAre422NamingWeights(_ path: String) {
+    let a = ServiceClient().post(path, #"{"weights": [1.0, 2.0], "input": [1.0, 2.0]}"#)
+    #expect(a.status == 422)
+    #expect(a.detail.hasPrefix("weights: must be a matrix"), "detail was: \(a.detail)")
+}

@@ -2,6 +2,7 @@ import Foundation
 import HTTPServer
 import Logging
 import LogitService
+import Routing
 import TestSupport
 import Testing
 
@@ -33,8 +34,13 @@ struct ServiceClient {
     ) -> Answer {
         var headers: Headers = ["Host": "localhost"]
         if let contentType { headers.add("Content-Type", contentType) }
-        let response = service.router.respond(
+        let reply = service.router.respond(
             to: Request(method: method, target: path, headers: headers, body: Array(body.utf8)))
+        let response =
+            switch reply.outcome {
+            case .response(let response): response
+            case .offload(let work): work()
+            }
         return Answer(status: response.status.code, headers: response.headers, body: response.body)
     }
 }

@@ -13,10 +13,10 @@ import Synchronization
 /// Why this shape:
 /// - The loop's queue is the lock: every mutable property is touched only there, which is why the
 ///   class can be `@unchecked Sendable`.
-/// - A request `runsInline` says yes to is answered right on the loop's queue, where
-///   it was parsed: no hop for the small requests that are nearly all of the traffic. Any other
-///   goes to Dispatch's pool, and the connection reads nothing more until its answer is back, so a
-///   slow handler holds only its own connection, and pipelined responses stay in request order.
+/// - The responder runs on the loop's queue, where the request was parsed: no hop for the small
+///   requests that are nearly all of the traffic. Work it offloads goes to Dispatch's pool, and the
+///   connection reads nothing more until its answer is back, so a slow handler holds only its own
+///   connection, and pipelined responses stay in request order.
 /// - Reads stop while a response cannot be written (the socket would block), so a client that
 ///   pipelines without reading can fill at most one read buffer and the kernel's socket buffers.
 /// - The socket is non-blocking; writes use `MSG_NOSIGNAL` so a peer's reset cannot raise SIGPIPE.
@@ -59,6 +59,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     private var requestStart: ContinuousClock.Instant?
     private var requestMethod = "-"
     private var requestPath = "-"
+    /// The route the responder matched for the request being answered (`Reply.route`).
+    private var requestRoute: String?
 
     /// Where handlers too large to run on the loop go: Dispatch's default-priority pool, which adds
     /// threads when handlers block.
@@ -219,26 +221,29 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             case .head(let head):
                 if requestStart == nil { requestStart = .now }
                 requestMethod = head.method.rawValue
-                requestPath = String(Request(method: head.method, target: head.target).path)
-                if head.expectsContinue && head.version == .http1_1 {
+                requestPath = String(head.path)
+                if head.expectsContinue {
                     output.append { $0.append(contentsOf: ResponseEncoder.continueResponse) }
                 }
             case .request(let request, let keepAlive):
                 let now = ContinuousClock.now
                 let keep = machine.requestParsed(keepAlive: keepAlive, moreBuffered: !parser.isIdle, now: now)
-                if context.configuration.runsInline?(request) == true {
-                    answered(request, context.handler(request), keep: keep, now: now)
-                } else {
-                    offload(request, keep: keep, now: now)
+                let reply = context.responder(request)
+                requestRoute = reply.route
+                switch reply.outcome {
+                case .response(let response):
+                    answered(request, response, keep: keep, now: now)
+                case .offload(let work):
+                    offload(request, work, keep: keep, now: now)
                     return false
                 }
             case .error(let error):
                 context.logger.debug(
                     "protocol error", metadata: ["status": "\(error.status.code)", "detail": "\(error.detail)"])
+                if requestPath == "-", let target = parser.currentTarget { requestPath = String(targetPath(target)) }
                 let action = machine.protocolErrorOccurred(now: .now)
                 write(
-                    Response.problem(error.status, detail: error.detail), headOnly: false, close: true,
-                    announceKeepAlive: false)
+                    transportError(error.status, error.detail), headOnly: false, close: true, announceKeepAlive: false)
                 apply(action)
                 apply(.close)
             }
@@ -260,15 +265,22 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         if output.count >= Connection.flushThreshold { flush() }
     }
 
-    /// Runs the handler on Dispatch's pool, reading nothing meanwhile (the next pipelined request
+    /// The application's rendering of an error the server answers itself.
+    private func transportError(_ status: Status, _ detail: String) -> Response {
+        context.configuration.errorResponse(
+            TransportError(status: status, detail: detail, path: requestPath == "-" ? nil : requestPath))
+    }
+
+    /// Runs `work` on Dispatch's pool, reading nothing meanwhile (the next pipelined request
     /// waits in the buffer), then answers on the loop and carries on with the buffer.
-    private func offload(_ request: Request, keep: Bool, now: ContinuousClock.Instant) {
+    private func offload(
+        _ request: Request, _ work: @escaping @Sendable () -> Response, keep: Bool, now: ContinuousClock.Instant
+    ) {
         awaitingHandler = true
         suspendReading()
         flush()
-        let handler = context.handler
         Connection.pool.async { [self] in
-            let response = handler(request)
+            let response = work()
             loop.execute { [self] in
                 awaitingHandler = false
                 guard !isClosed else { return }
@@ -296,11 +308,12 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         let start = requestStart ?? .now
         context.onResponse(
             ResponseRecord(
-                method: requestMethod, path: requestPath, status: response.status.code,
+                method: requestMethod, path: requestPath, route: requestRoute, status: response.status.code,
                 bodyBytes: headOnly || !response.status.mayHaveBody ? 0 : response.body.count,
                 duration: ContinuousClock.now - start))
         requestMethod = "-"
         requestPath = "-"
+        requestRoute = nil
     }
 
     private func apply(_ action: ConnectionStateMachine<ContinuousClock>.Action) {
@@ -312,8 +325,8 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         case .sendRequestTimeoutAndClose:
             context.logger.debug("request timeout")
             write(
-                Response.problem(.requestTimeout, detail: "the request did not arrive in time"), headOnly: false,
-                close: true, announceKeepAlive: false)
+                transportError(.requestTimeout, "the request did not arrive in time"), headOnly: false, close: true,
+                announceKeepAlive: false)
             closeAfterFlush = true
             flush()
         case .close:

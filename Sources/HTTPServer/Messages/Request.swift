@@ -18,19 +18,17 @@ package struct Request: Sendable, Equatable {
     }
 
     /// The target's path, without the query.
-    package var path: Substring {
-        if let q = queryMark { return target[..<q] }
-        return target[...]
-    }
+    package var path: Substring { targetPath(target) }
+}
 
-    /// The target's query (after `?`), or nil.
-    package var query: Substring? {
-        guard let q = queryMark else { return nil }
-        return target[target.utf8.index(after: q)...]
-    }
+extension RequestHead {
+    /// The target's path, without the query.
+    package var path: Substring { targetPath(target) }
+}
 
-    /// Where the `?` is: searched for as a byte, not a `Character` (the path is read several times per
-    /// request, and the grapheme-by-grapheme search was 0.9 % of a small request's CPU). An ASCII byte's
-    /// index is a valid `String` index.
-    private var queryMark: String.Index? { target.utf8.firstIndex(of: UInt8(ascii: "?")) }
+/// `target` up to its `?`, searched for as a byte, not a `Character`: an ASCII byte's index is a
+/// valid `String` index, and the path is read on every request.
+func targetPath(_ target: String) -> Substring {
+    if let q = target.utf8.firstIndex(of: UInt8(ascii: "?")) { return target[..<q] }
+    return target[...]
 }

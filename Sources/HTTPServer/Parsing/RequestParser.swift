@@ -33,6 +33,9 @@ package struct RequestParser: Sendable {
     private var head = HeadAccumulator()
     /// The head handed out with `.head`, kept until the body is complete.
     private var pendingHead: RequestHead?
+    /// The target of the request being parsed, once its request line has parsed: an error's
+    /// answer may depend on the path (the application's error format for `/v2` differs).
+    package private(set) var currentTarget: String?
     /// The decoded body so far.
     private var body: [UInt8] = []
     /// Bytes of trailer section consumed so far (bounded by `maxHeaderSize`).
@@ -260,6 +263,7 @@ package struct RequestParser: Sendable {
         let request = Request(
             method: head.method, target: head.target, version: head.version, headers: head.headers, body: body)
         pendingHead = nil
+        currentTarget = nil
         body = []
         phase = .head
         return .request(request, keepAlive: head.keepAlive)
@@ -297,6 +301,7 @@ package struct RequestParser: Sendable {
                 }
                 if head.requestLine == nil {
                     head.requestLine = try Self.parseRequestLine(bytes, lineStart..<lineEnd)
+                    currentTarget = head.requestLine?.1
                 } else {
                     try head.addField(bytes, lineStart..<lineEnd)
                 }

@@ -9,7 +9,8 @@ import Synchronization
 #endif
 
 /// An HTTP/1.1 server on POSIX sockets and Dispatch: a `Listener` accepts, and each socket becomes
-/// a `Connection` with its own queue. It knows no routes; `handler` answers every request.
+/// a `Connection` on an event loop. It knows no routes and no error format: `responder` answers
+/// every request, and `configuration.errorResponse` renders the server's own errors.
 package final class Server: Sendable {
     private enum Phase {
         case initial, running, shuttingDown
@@ -28,10 +29,11 @@ package final class Server: Sendable {
     private let state = Locked(State())
 
     package init(
-        configuration: ServerConfiguration, logger: Logger, handler: @escaping Handler,
+        configuration: ServerConfiguration, logger: Logger, responder: @escaping Responder,
         onResponse: @escaping @Sendable (ResponseRecord) -> Void = { _ in }
     ) {
-        context = ServerContext(configuration: configuration, logger: logger, handler: handler, onResponse: onResponse)
+        context = ServerContext(
+            configuration: configuration, logger: logger, responder: responder, onResponse: onResponse)
     }
 
     /// Binds, listens and starts accepting; returns the bound host and port (the real port when
@@ -138,9 +140,10 @@ package final class Server: Sendable {
     /// costs the server a few syscalls each.
     private func reject(_ fd: Int32) {
         context.logger.info("connection limit reached", metadata: ["max": "\(context.configuration.maxConnections)"])
-        let response = Response.problem(
-            .serviceUnavailable,
-            detail: "the server is at its limit of \(context.configuration.maxConnections) connections")
+        let response = context.configuration.errorResponse(
+            TransportError(
+                status: .serviceUnavailable,
+                detail: "the server is at its limit of \(context.configuration.maxConnections) connections"))
         var bytes: [UInt8] = []
         ResponseEncoder.encode(
             response, headOnly: false, close: true, announceKeepAlive: false, date: context.dateCache.current(),

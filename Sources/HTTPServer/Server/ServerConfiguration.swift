@@ -26,12 +26,9 @@ package struct ServerConfiguration: Sendable {
     /// How long a graceful shutdown waits for requests in progress before it closes them anyway;
     /// 10 s fits inside the 30 s Kubernetes and Docker give between SIGTERM and SIGKILL.
     package var shutdownGrace: Duration = .seconds(10)
-    /// Which requests are answered on the event loop that parsed them (no queue hop: the fast
-    /// path for small requests); the others, and all of them when nil, run on Dispatch's pool.
-    /// Say yes only for requests whose handling is short and cannot block (pure computation on a
-    /// small body), since an inline handler delays the loop's other connections while it runs.
-    /// The default, nil, lets any handler block.
-    package var runsInline: (@Sendable (Request) -> Bool)?
+    /// The body of each error the server answers by itself (400, 408, 413, 431, 501, 503): the
+    /// application's error format, so the server needs none of its own. The default is plain text.
+    package var errorResponse: @Sendable (TransportError) -> Response = Response.plainText
     /// Called on Dispatch's utility pool whenever the last open connection closes while the server
     /// runs: the moment to give back memory kept for the load (the executable trims malloc's
     /// arenas there), which costs nothing while clients stay connected. nil: nothing is called.

@@ -5,7 +5,7 @@ import Synchronization
 final class ServerContext: Sendable {
     let configuration: ServerConfiguration
     let limits: ParserLimits
-    let handler: Handler
+    let responder: Responder
     let onResponse: @Sendable (ResponseRecord) -> Void
     let logger: Logger
     let dateCache = DateCache()
@@ -19,13 +19,13 @@ final class ServerContext: Sendable {
     let lingerTimeout: Duration
 
     init(
-        configuration: ServerConfiguration, logger: Logger, handler: @escaping Handler,
+        configuration: ServerConfiguration, logger: Logger, responder: @escaping Responder,
         onResponse: @escaping @Sendable (ResponseRecord) -> Void
     ) {
         self.configuration = configuration
         self.limits = ParserLimits(
             maxHeaderSize: configuration.maxHeaderSize, maxBodySize: configuration.maxBodySize)
-        self.handler = handler
+        self.responder = responder
         self.onResponse = onResponse
         self.logger = logger
         self.lingerTimeout = min(configuration.requestTimeout, .seconds(2))
@@ -39,14 +39,20 @@ package struct ResponseRecord: Sendable {
     package var method: String
     /// The target's path, or "-" when unknown.
     package var path: String
+    /// The route the application matched (`Reply.route`); nil for the server's own errors and
+    /// for requests no route matched.
+    package var route: String?
     package var status: Int
     package var bodyBytes: Int
     /// From the request's first byte (or its head, for pipelined requests) to the response queued.
     package var duration: Duration
 
-    package init(method: String, path: String, status: Int, bodyBytes: Int, duration: Duration) {
+    package init(
+        method: String, path: String, route: String? = nil, status: Int, bodyBytes: Int, duration: Duration
+    ) {
         self.method = method
         self.path = path
+        self.route = route
         self.status = status
         self.bodyBytes = bodyBytes
         self.duration = duration

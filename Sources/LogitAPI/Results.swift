@@ -1,13 +1,14 @@
-/// The response bodies of the compute endpoints (API.md "Endpoints"); keys are snake_case.
+/// The results of the compute operations, as the wire formats write them (API.md "Endpoints");
+/// keys are snake_case.
 
-struct SigmoidResponse: Encodable {
-    var probabilities: Logits
-    var derivatives: Logits?
+package struct SigmoidResponse: Encodable {
+    package var probabilities: Batch
+    package var derivatives: Batch?
 }
 
-struct SoftmaxResponse: Encodable {
-    var probabilities: Logits
-    var logProbabilities: Logits?
+package struct SoftmaxResponse: Encodable {
+    package var probabilities: Batch
+    package var logProbabilities: Batch?
 
     enum CodingKeys: String, CodingKey {
         case probabilities
@@ -15,20 +16,20 @@ struct SoftmaxResponse: Encodable {
     }
 }
 
-struct LinearResponse: Encodable {
-    var logits: Logits
-    var probabilities: Logits?
+package struct LinearResponse: Encodable {
+    package var logits: Batch
+    package var probabilities: Batch?
 }
 
 /// One entry of a softmax classification's `top` list.
-struct TopClass: Encodable {
-    var `class`: Int
-    var label: String?
-    var probability: Double
+package struct TopClass: Encodable {
+    package var `class`: Int
+    package var label: String?
+    package var probability: Double
 }
 
 /// The answer for one row: a single class out of many (softmax) or a yes/no per output (sigmoid).
-enum Classification: Encodable {
+package enum Classification: Encodable {
     /// `{"class", "label", "probability", "probabilities", "top"}`; `label` only when labels were given.
     case softmax(best: TopClass, probabilities: [Double], top: [TopClass])
     /// `{"predictions", "probabilities", "labels"}`; `labels` names the outputs predicted 1.
@@ -38,7 +39,7 @@ enum Classification: Encodable {
         case `class`, label, probability, probabilities, top, predictions, labels
     }
 
-    func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         switch self {
         case .softmax(let best, let probabilities, let top):
@@ -56,11 +57,15 @@ enum Classification: Encodable {
 }
 
 /// For a batch: `{"results": [one object per row]}`.
-struct ClassifyBatchResponse: Encodable {
-    var results: [Classification]
+package struct ClassifyBatchResponse: Encodable {
+    package var results: [Classification]
 }
 
 /// `{"status": "ok"}` and `{"status": "ready"}`.
-struct StatusResponse: Encodable {
-    var status: String
+package struct StatusResponse: Encodable {
+    package var status: String
+
+    package init(status: String) {
+        self.status = status
+    }
 }

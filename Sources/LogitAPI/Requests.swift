@@ -1,0 +1,237 @@
+import JSONCodec
+package import LogitMath
+
+// The requests of the compute endpoints (API.md "Endpoints"), decoded from any Codable wire format.
+// Each refuses unknown fields, since a misspelt option (`temprature`) silently ignored would give a
+// wrong answer that looks right.
+//
+// The null rule: a `null` for an optional field means the same as the field being absent; a `null`
+// for a required field is refused, naming the field. `present(_:)` is where it is applied.
+
+/// A compute request, with what answering it costs in element operations (a multiply-add, an exp),
+/// so the caller can decide where to run it.
+package protocol ComputeRequest: Decodable, Sendable, SendableMetatype {
+    var cost: Int { get }
+}
+
+/// The body as an object, or nil when it is a bare array (`[0.5, -0.1]` means `{"logits": [0.5, -0.1]}`).
+private func objectOrBareArray(_ decoder: any Decoder) -> KeyedDecodingContainer<AnyKey>? {
+    try? decoder.container(keyedBy: AnyKey.self)
+}
+
+/// The logits of a bare-array body, with errors placed under `logits` as if it had been
+/// `{"logits": [...]}`: `logits[1]: number 1e400 is out of range`, not `[1]: …`.
+private func bareLogits(_ decoder: any Decoder) throws -> Batch {
+    do {
+        return try VectorOrRows(from: decoder).batch(field: "logits")
+    } catch var error as JSONDecodingError where !error.isSyntaxError {
+        if error.path.isEmpty, case .typeMismatch(_, let found) = error.kind {
+            throw APIError.invalid("the body must be a JSON object or an array, found \(found.phrase)")
+        }
+        error.path = "logits" + error.path
+        throw error
+    }
+}
+
+extension KeyedDecodingContainer where Key == AnyKey {
+    /// The field is there and not `null` (the null rule: `null` is absent).
+    func present(_ name: String) -> Bool {
+        contains(AnyKey(name)) && !((try? decodeNil(forKey: AnyKey(name))) ?? false)
+    }
+
+    /// A required vector or batch, its shape checked.
+    func batch(_ name: String) throws -> Batch {
+        try decode(VectorOrRows.self, forKey: AnyKey(name)).batch(field: name)
+    }
+
+    /// An optional field (absent or `null`: nil), decoded as `T`.
+    func optional<T: Decodable>(_ type: T.Type, _ name: String) throws -> T? {
+        try decodeIfPresent(T.self, forKey: AnyKey(name))
+    }
+}
+
+/// `POST /sigmoid`: `{"logits": VECTOR|BATCH, "derivative": false}` or a bare array.
+package struct SigmoidRequest: ComputeRequest {
+    package var logits: Batch
+    package var derivative = false
+
+    package init(from decoder: any Decoder) throws {
+        guard let object = objectOrBareArray(decoder) else {
+            logits = try bareLogits(decoder)
+            return
+        }
+        try object.rejectUnknownKeys(allowed: ["logits", "derivative"], decoder: decoder)
+        logits = try object.batch("logits")
+        derivative = try object.optional(Bool.self, "derivative") ?? false
+    }
+
+    package var cost: Int { logits.count * (derivative ? 2 : 1) }
+}
+
+/// `POST /softmax`: `{"logits": VECTOR|BATCH, "temperature": 1.0, "log": false}` or a bare array.
+/// The temperature is checked by LogitMath when the softmax runs.
+package struct SoftmaxRequest: ComputeRequest {
+    package var logits: Batch
+    package var temperature = 1.0
+    package var log = false
+
+    package init(from decoder: any Decoder) throws {
+        guard let object = objectOrBareArray(decoder) else {
+            logits = try bareLogits(decoder)
+            return
+        }
+        try object.rejectUnknownKeys(allowed: ["logits", "temperature", "log"], decoder: decoder)
+        logits = try object.batch("logits")
+        temperature = try object.optional(Double.self, "temperature") ?? 1
+        log = try object.optional(Bool.self, "log") ?? false
+    }
+
+    package var cost: Int { logits.count * (log ? 2 : 1) }
+}
+
+/// The activation a linear layer or a classification applies to its scores.
+package enum Activation: String, Sendable {
+    case none, sigmoid, softmax
+
+    static func decode(
+        _ object: KeyedDecodingContainer<AnyKey>, allowed: [Activation], default: Activation
+    ) throws -> Activation {
+        guard let name = try object.optional(String.self, "activation") else { return `default` }
+        guard let activation = Activation(rawValue: name), allowed.contains(activation) else {
+            throw APIError.invalid("activation: must be \(listing(allowed.map(\.rawValue))), got \(quoted(name))")
+        }
+        return activation
+    }
+}
+
+/// `W·x + b`: the weights (m×n), an optional bias (m) and the input (n, or k×n). Shapes against each
+/// other are checked by LogitMath's `linear` when it runs; only the size of the answer is bounded here.
+package struct LinearLayer: Sendable {
+    package var weights: Matrix
+    package var bias: [Double]?
+    package var input: Batch
+
+    /// The fields of a linear layer inside `object`.
+    init(from object: KeyedDecodingContainer<AnyKey>) throws {
+        let w = try object.batch("weights")
+        guard !w.isVector else {
+            throw APIError.invalid("weights: must be a matrix, an array of rows such as [[1.0, 2.0]], not a vector")
+        }
+        weights = w.matrix
+        bias = try object.optional(VectorOrRows.self, "bias").map { b throws(APIError) in
+            guard case .vector(let v) = b else { throw APIError.invalid("bias: must be a vector, not a batch") }
+            return v
+        }
+        input = try object.batch("input")
+        // A layer's answer can be far larger than its request (k × m numbers from k + m rows of
+        // one column): refused before any of it is computed or held.
+        let k = input.matrix.rows
+        let m = weights.rows
+        let (results, overflow) = k.multipliedReportingOverflow(by: m)
+        if overflow || results > Self.maxResults {
+            throw APIError.invalid(
+                "input and weights: the result would have \(overflow ? "more than \(Int.max)" : "\(results)") "
+                    + "numbers (\(k) × \(m)); at most \(Self.maxResults)")
+        }
+    }
+
+    /// The most numbers a layer may produce per output (`logits`, and `probabilities` beside it):
+    /// as many as the largest request body (8 MiB by default) can carry as `0,`. Without it a
+    /// 60 KB request (4 000 rows of one input times 4 000 rows of one weight) took seconds and
+    /// hundreds of MB to answer, and a 300 KB one would exhaust a pod's memory.
+    static let maxResults = 4_194_304
+
+    /// k×m×n multiply-adds (saturating: a product beyond `Int.max` is simply large).
+    package var cost: Int {
+        let results = input.matrix.rows.multipliedReportingOverflow(by: weights.rows)
+        let products = results.partialValue.multipliedReportingOverflow(by: input.matrix.columns)
+        return results.overflow || products.overflow ? Int.max : products.partialValue
+    }
+}
+
+/// `POST /linear`: `{"weights", "bias", "input", "activation": "none"}`.
+package struct LinearRequest: ComputeRequest {
+    package var layer: LinearLayer
+    package var activation: Activation
+
+    package init(from decoder: any Decoder) throws {
+        let object = try decoder.container(keyedBy: AnyKey.self)
+        try object.rejectUnknownKeys(allowed: ["weights", "bias", "input", "activation"], decoder: decoder)
+        layer = try LinearLayer(from: object)
+        activation = try Activation.decode(object, allowed: [.none, .sigmoid, .softmax], default: .none)
+    }
+
+    package var cost: Int { layer.cost }
+}
+
+/// `POST /classify`: scores from `logits` (or a bare array) or from a linear layer, then a decision.
+package struct ClassifyRequest: ComputeRequest {
+    package enum Scores: Sendable {
+        case logits(Batch)
+        case layer(LinearLayer)
+    }
+
+    package var scores: Scores
+    package var activation: Activation = .softmax
+    package var threshold = 0.5
+    package var labels: [String]?
+    package var topK = 1
+
+    package init(from decoder: any Decoder) throws {
+        guard let object = objectOrBareArray(decoder) else {
+            scores = .logits(try bareLogits(decoder))
+            return
+        }
+        try object.rejectUnknownKeys(
+            allowed: ["logits", "input", "weights", "bias", "activation", "threshold", "labels", "top_k"],
+            decoder: decoder)
+        let hasLogits = object.present("logits")
+        let layerFields = ["input", "weights", "bias"].filter { object.present($0) }
+        switch (hasLogits, layerFields.isEmpty) {
+        case (true, false):
+            throw APIError.invalid(
+                "logits: give either logits or input and weights, not both (found \(listing(layerFields)))")
+        case (true, true):
+            scores = .logits(try object.batch("logits"))
+        case (false, false):
+            scores = .layer(try LinearLayer(from: object))
+        case (false, true):
+            throw APIError.invalid("logits: missing field (or give input and weights)")
+        }
+        activation = try Activation.decode(object, allowed: [.softmax, .sigmoid], default: .softmax)
+        if let t = try object.optional(Double.self, "threshold") {
+            guard activation == .sigmoid else {
+                throw APIError.invalid("threshold: applies only to activation \"sigmoid\"")
+            }
+            guard t > 0, t < 1 else { throw APIError.invalid("threshold: must be between 0 and 1, got \(t)") }
+            threshold = t
+        }
+        if let k = try object.optional(Int.self, "top_k") {
+            guard activation == .softmax else {
+                throw APIError.invalid("top_k: applies only to activation \"softmax\"")
+            }
+            topK = k  // its range is checked by LogitMath's topK
+        }
+        if let names = try object.optional([String].self, "labels") {
+            guard names.count == classes else {
+                throw APIError.invalid("labels has \(names.count) names but there are \(classes) classes")
+            }
+            labels = names
+        }
+    }
+
+    /// The number of classes: the logits' columns, or the layer's outputs.
+    var classes: Int {
+        switch scores {
+        case .logits(let logits): logits.matrix.columns
+        case .layer(let layer): layer.weights.rows
+        }
+    }
+
+    package var cost: Int {
+        switch scores {
+        case .logits(let logits): logits.count
+        case .layer(let layer): layer.cost
+        }
+    }
+}

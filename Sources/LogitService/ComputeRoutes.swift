@@ -1,0 +1,84 @@
+import HTTPServer
+import JSONCodec
+import LogitAPI
+package import Routing
+
+/// The compute endpoints (API.md "Endpoints") as routes: what the service registers, and what the
+/// endpoint fuzz targets drive without the runtime (metrics, logging, sockets).
+package enum ComputeRoutes {
+    /// Bodies up to this size are decoded on the event loop (about 0.1 ms for 64 KiB of numbers);
+    /// larger ones are decoded, computed and answered on Dispatch's pool.
+    package static let inlineBodyLimit = 65_536
+    /// Requests whose computation costs more than this many element operations (`ComputeRequest.cost`:
+    /// m×n×k for a linear layer) are computed and answered on Dispatch's pool, so a small body that
+    /// asks for a large layer cannot hold up the loop's other connections.
+    package static let inlineCostLimit = 131_072
+
+    /// Registers `/sigmoid`, `/softmax`, `/linear` and `/classify`.
+    package static func add(to router: inout Router) {
+        router.add(.post, "/sigmoid", compute { (r: SigmoidRequest) in Operations.sigmoid(r) })
+        router.add(.post, "/softmax", compute { (r: SoftmaxRequest) throws(APIError) in try Operations.softmax(r) })
+        router.add(.post, "/linear", compute { (r: LinearRequest) throws(APIError) in try Operations.linear(r) })
+        router.add(.post, "/classify", compute { (r: ClassifyRequest) throws(APIError) in try Operations.classify(r) })
+    }
+
+    /// A JSON endpoint: the content type checked, the body decoded into `In`, `body` run, its
+    /// result encoded; every failure becomes a problem with the status API.md gives it.
+    ///
+    /// Where it runs (the offload contract, see `Outcome`): a body over `inlineBodyLimit` is handled
+    /// entirely on Dispatch's pool; a smaller one is decoded on the event loop, then computed there
+    /// unless its `cost` is over `inlineCostLimit`.
+    static func compute<In: ComputeRequest, Out: Encodable & SendableMetatype>(
+        _ body: @escaping @Sendable (In) throws(APIError) -> Out
+    ) -> RouteHandler {
+        { context in
+            let request = context.request
+            guard request.body.count <= inlineBodyLimit else {
+                return .offload { answer(request, body) }
+            }
+            do throws(Problem) {
+                let input: In = try decode(request)
+                guard input.cost <= inlineCostLimit else { return .offload { answer(input, body) } }
+                return .response(answer(input, body))
+            } catch {
+                return .response(error.response)
+            }
+        }
+    }
+
+    private static func decode<In: ComputeRequest>(_ request: Request) throws(Problem) -> In {
+        try ContentType.check(request)
+        do throws(APIError) {
+            return try JSONWire().decode(In.self, from: request.body)
+        } catch {
+            throw Problem(error)
+        }
+    }
+
+    private static func answer<In: ComputeRequest, Out: Encodable>(
+        _ request: Request, _ body: (In) throws(APIError) -> Out
+    ) -> Response {
+        do throws(Problem) {
+            return answer(try decode(request) as In, body)
+        } catch {
+            return error.response
+        }
+    }
+
+    private static func answer<In, Out: Encodable>(_ input: In, _ body: (In) throws(APIError) -> Out) -> Response {
+        do throws(APIError) {
+            return jsonResponse(try body(input))
+        } catch {
+            return Problem(error).response
+        }
+    }
+}
+
+/// 200 with `value` as JSON; an encoding failure (a non-finite number slipped through) is a 500.
+func jsonResponse(_ value: some Encodable) -> Response {
+    do {
+        return Response(status: .ok, contentType: "application/json", body: try encodeJSON(value))
+    } catch {
+        return Problem(.internalServerError, "the result could not be written as JSON: \(error)").response
+    }
+}
