@@ -77,7 +77,8 @@ let package = Package(
         .target(
             name: "LogitService",
             dependencies: [
-                "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing", "LogitVersion",
+                "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing", "LogitVersion", "LogitModels",
+                "InferenceProtocol",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -150,6 +151,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
+                "LogitModels", "Routing",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],

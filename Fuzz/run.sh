@@ -9,6 +9,7 @@
 #   json      Fuzz/JSONRoundTripFuzz.swift: JSONCodec against a reference validator, and round trips.
 #   sigmoid, softmax, linear, classify
 #             Fuzz/EndpointFuzz.swift + Fuzz/Entry/TARGET.swift: a request body through the router.
+#   onnx      Fuzz/ONNXLoaderFuzz.swift: a model file through the ONNX reader and format detection.
 # The corpus in Fuzz/corpus/TARGET is read and grown in a scratch copy (Fuzz/.work/TARGET), so the
 # committed seeds stay small; crashes land in Fuzz/.work/TARGET-artifacts/.
 #
@@ -25,13 +26,16 @@ cd "$(dirname "$0")/.."
 # Swift's own crash backtracer fights ASan's signal handling; the fuzzer prints the stack itself.
 export SWIFT_BACKTRACE=enable=no
 root=$PWD
-all_targets="parser json sigmoid softmax linear classify"
+all_targets="parser json sigmoid softmax linear classify onnx"
 
 work=$root/Fuzz/.work
 modules=$work/modules
 numerics=$work/swift-numerics
 NUMERICS_GIT=${NUMERICS_GIT:-/opt/swift-packages/apple/swift-numerics.git}
 NUMERICS_VERSION=${NUMERICS_VERSION:-1.1.1}
+protobuf=$work/swift-protobuf
+PROTOBUF_GIT=${PROTOBUF_GIT:-/opt/swift-packages/apple/swift-protobuf.git}
+PROTOBUF_VERSION=${PROTOBUF_VERSION:-1.39.0}
 upcoming=(-enable-upcoming-feature ExistentialAny -enable-upcoming-feature MemberImportVisibility
     -enable-upcoming-feature InternalImportsByDefault)
 # -parse-as-library: no top-level code; libFuzzer supplies main. -O with ASan keeps executions fast
@@ -53,8 +57,11 @@ module() {
     if [[ -f $lib ]] && [[ -z $(find "${checked[@]}" -newer "$lib" 2>/dev/null) ]]; then return; fi
     set -- "${inputs[@]}"
     local extra=("${flags[@]}" "${more[@]}")
-    # RealModule is not ours: no coverage for it (its edges would only dilute the fuzzer's).
+    # RealModule, SwiftProtobuf and the generated ONNXProto are not ours to fuzz: no coverage for them (their
+    # edges would only dilute the fuzzer's); ASan still checks them.
     [[ $name == RealModule ]] && extra=(-parse-as-library -O -I "$numerics/Sources/_NumericsShims/include")
+    [[ $name == SwiftProtobuf || $name == ONNXProto ]] &&
+        extra=(-sanitize=address -parse-as-library -O -package-name logitd -I "$modules" -L "$modules")
     local sources=()
     for s in "$@"; do [[ $s == /* ]] && sources+=("$s") || sources+=("$root/$s"); done
     # In the modules folder, where swiftc leaves the .swiftmodule beside the library.
@@ -72,6 +79,33 @@ numerics_sources() {
             tar -x -C "$numerics"
         echo "$NUMERICS_VERSION" >"$numerics/.version"
     fi
+}
+
+protobuf_sources() {
+    if [[ ! -f $protobuf/.version ]] || [[ $(cat "$protobuf/.version") != "$PROTOBUF_VERSION" ]]; then
+        rm -rf "$protobuf" && mkdir -p "$protobuf"
+        local repo=$PROTOBUF_GIT
+        [[ -d $repo ]] || repo=$(ls -d .build*/checkouts/swift-protobuf 2>/dev/null | head -1)
+        git -C "${repo:?no swift-protobuf: set PROTOBUF_GIT}" archive "$PROTOBUF_VERSION" Sources/SwiftProtobuf |
+            tar -x -C "$protobuf"
+        echo "$PROTOBUF_VERSION" >"$protobuf/.version"
+    fi
+}
+
+# The `onnx` target's modules: SwiftProtobuf's runtime (from the mirror, as Package.swift asks, without the
+# default traits' stream APIs), the generated messages, then all of LogitModels with coverage.
+build_model_modules() {
+    mkdir -p "$modules"
+    numerics_sources
+    protobuf_sources
+    module JSONCodec "" Sources/JSONCodec/*.swift &
+    local json_pid=$!
+    module SwiftProtobuf "" "$protobuf"/Sources/SwiftProtobuf/*.swift
+    module ONNXProto SwiftProtobuf Sources/ONNXProto/*.swift
+    module RealModule "" "$numerics"/Sources/RealModule/*.swift
+    module LogitMath RealModule Sources/LogitMath/*.swift
+    wait "$json_pid"
+    module LogitModels "JSONCodec LogitMath ONNXProto SwiftProtobuf" $(find Sources/LogitModels -name '*.swift' | sort)
 }
 
 # The modules the endpoint targets link against; JSONCodec alone for `json`. JSONCodec is built
@@ -116,6 +150,13 @@ build() {
         build_modules endpoints
         swiftc "${flags[@]}" -module-name "${target}Fuzz" "Fuzz/Entry/$target.swift" \
             -lLogitService -lLogitAPI -lJSONCodec -lRouting -lHTTPServer -lLogitMath -lRealModule -o "$binary"
+        ;;
+    onnx)
+        # LogitModels and SwiftProtobuf use Foundation's Data, which static libraries don't autolink.
+        build_model_modules
+        swiftc "${flags[@]}" -module-name onnxFuzz Fuzz/ONNXLoaderFuzz.swift \
+            -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lLogitMath -lRealModule \
+            -lFoundationEssentials -lFoundation -o "$binary"
         ;;
     *)
         echo "unknown target: $target (known: $all_targets)" >&2

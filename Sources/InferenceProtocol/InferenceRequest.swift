@@ -66,12 +66,12 @@ struct RequestHeader: Decodable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.decodeIfPresent(String.self, forKey: .id)
+        id = try c.presentValue(String.self, forKey: .id)
         inputs = try c.decode([InputTensorHeader].self, forKey: .inputs)
-        outputs = try c.decodeIfPresent([OutputHeader].self, forKey: .outputs)
+        outputs = try c.presentValue([OutputHeader].self, forKey: .outputs)
         if c.contains(.parameters) {
             let p = try c.nestedContainer(keyedBy: ParameterKeys.self, forKey: .parameters)
-            binaryDataOutput = try p.decodeIfPresent(Bool.self, forKey: .binaryDataOutput)
+            binaryDataOutput = try p.presentValue(Bool.self, forKey: .binaryDataOutput)
         }
     }
 }
@@ -108,7 +108,7 @@ struct InputTensorHeader: Decodable {
         self.datatype = datatype
         if c.contains(.parameters) {
             let p = try tensorParameters(c.nestedContainer(keyedBy: ParameterKeys.self, forKey: .parameters))
-            binaryDataSize = try p.decodeIfPresent(Int.self, forKey: .binaryDataSize)
+            binaryDataSize = try p.presentValue(Int.self, forKey: .binaryDataSize)
             if let size = binaryDataSize, size < 0 {
                 throw DecodingError.dataCorruptedError(
                     forKey: .binaryDataSize, in: p, debugDescription: "must not be negative, found \(size)")
@@ -150,8 +150,8 @@ struct OutputHeader: Decodable {
         name = try c.decode(String.self, forKey: .name)
         if c.contains(.parameters) {
             let p = try tensorParameters(c.nestedContainer(keyedBy: ParameterKeys.self, forKey: .parameters))
-            binaryData = try p.decodeIfPresent(Bool.self, forKey: .binaryData)
-            classification = try p.decodeIfPresent(Int.self, forKey: .classification)
+            binaryData = try p.presentValue(Bool.self, forKey: .binaryData)
+            classification = try p.presentValue(Int.self, forKey: .classification)
             if let k = classification, k < 1 {
                 throw DecodingError.dataCorruptedError(
                     forKey: .classification, in: p, debugDescription: "must be at least 1, found \(k)")
@@ -167,4 +167,12 @@ private func tensorParameters<Key: CodingKey>(_ p: KeyedDecodingContainer<Key>) 
         throw DecodingError.dataCorruptedError(forKey: key, in: p, debugDescription: "shared memory is not supported")
     }
     return p
+}
+
+extension KeyedDecodingContainer {
+    /// The member's value when the member is there. Unlike `decodeIfPresent`, `null` is not "absent" but a value
+    /// of the wrong type, refused with its path: the protocol gives each member one type (openapi.yaml says so too).
+    fileprivate func presentValue<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        contains(key) ? try decode(T.self, forKey: key) : nil
+    }
 }

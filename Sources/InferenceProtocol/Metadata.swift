@@ -62,9 +62,3 @@ package struct ModelReadyResponse: Sendable, Encodable {
         self.ready = ready
     }
 }
-
-/// Every error on the /v2 paths: `{"error": "..."}`.
-package struct ErrorResponse: Sendable, Encodable {
-    package var error: String
-    package init(error: String) { self.error = error }
-}

@@ -1,7 +1,10 @@
 package import HTTPServer
+import InferenceProtocol
 import JSONCodec
 package import Logging
 import LogitAPI
+package import LogitModels
+import LogitVersion
 package import Routing
 import Synchronization
 
@@ -20,9 +23,13 @@ package final class LogitService: Sendable {
         var openConnections: Int { server.withLock { $0?.openConnections ?? 0 } }
     }
 
-    package init(logger: Logger) {
+    /// The served models; a reload swaps its whole set.
+    package let models: ModelRegistry
+
+    package init(logger: Logger, models: ModelRegistry = ModelRegistry()) {
         self.logger = logger
-        router = Self.makeRouter(metrics: metrics, state: state)
+        self.models = models
+        router = Self.makeRouter(metrics: metrics, state: state, models: models)
     }
 
     /// Starts listening; returns the bound host and port (the real one when port 0 was asked).
@@ -95,10 +102,15 @@ package final class LogitService: Sendable {
 
     // MARK: Routes
 
-    private static func makeRouter(metrics: ServiceMetrics, state: State) -> Router {
+    private static func makeRouter(metrics: ServiceMetrics, state: State, models: ModelRegistry) -> Router {
         var router = Router(errors: .problem)
         router.setErrors(.inferenceProtocol, under: "/v2")
         ComputeRoutes.add(to: &router)
+        InferenceRoutes.add(
+            to: &router,
+            InferenceRoutes.Environment(
+                models: { models.current }, isReady: { state.ready.load(ordering: .acquiring) },
+                version: logitdVersion))
         router.add(.get, "/healthz") { _ in .response(jsonResponse(StatusResponse(status: "ok"))) }
         router.add(.get, "/readyz") { _ in
             .response(

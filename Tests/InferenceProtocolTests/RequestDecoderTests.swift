@@ -95,6 +95,11 @@ let malformedRequests: [Malformed] = [
         oneInput(extra: #", "outputs": [{"name": "logits", "parameters": {"classification": 0}}]"#),
         "outputs[0].parameters.classification: must be at least 1, found 0"),
     .init(
+        "classification null",
+        oneInput(extra: #", "outputs": [{"name": "logits", "parameters": {"classification": null}}]"#),
+        "outputs[0].parameters.classification: expected an integer, found null"),
+    .init("id null", oneInput(extra: #", "id": null"#), "id: expected a string, found null"),
+    .init(
         "binary_data_output not a boolean", oneInput(extra: #", "parameters": {"binary_data_output": 1}"#),
         "parameters.binary_data_output: expected a boolean, found a number"),
     .init("neither data nor blob", oneInput(data: nil), "inputs[0] has no data and no parameters.binary_data_size"),

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTestSupport
+import LogitModels
 import OpenAPIKit
 import TestSupport
 import Testing
@@ -24,12 +25,18 @@ import Yams
         #expect(
             paths.isSuperset(of: [
                 "/sigmoid", "/softmax", "/linear", "/classify", "/healthz", "/readyz", "/metrics", "/openapi.yaml",
+                "/v2", "/v2/health/live", "/v2/health/ready", "/v2/models/{model}",
+                "/v2/models/{model}/versions/{version}", "/v2/models/{model}/ready",
+                "/v2/models/{model}/versions/{version}/ready", "/v2/models/{model}/infer",
+                "/v2/models/{model}/versions/{version}/infer",
             ]))
     }
 
     /// One request example with where it came from and what the document says it gets.
     struct Example: CustomTestStringConvertible, @unchecked Sendable {
         var path: String
+        /// `path` with each `{parameter}` replaced by the parameter's documented `example`.
+        var target: String
         var name: String
         var body: Any
         var status: Int
@@ -58,6 +65,13 @@ import Yams
         let paths = document["paths"] as? [String: Any] ?? [:]
         for (path, item) in paths.sorted(by: { $0.key < $1.key }) {
             guard let post = (item as? [String: Any])?["post"] as? [String: Any] else { continue }
+            var target = path
+            for parameter in (item as? [String: Any])?["parameters"] as? [Any] ?? [] {
+                let parameter = resolve(parameter)
+                if let name = parameter["name"] as? String, let value = parameter["example"] {
+                    target = target.replacingOccurrences(of: "{\(name)}", with: "\(value)")
+                }
+            }
             let content = (resolve(post["requestBody"])["content"] as? [String: Any])?["application/json"]
             let requestExamples = (content as? [String: Any])?["examples"] as? [String: Any] ?? [:]
             let responses = post["responses"] as? [String: Any] ?? [:]
@@ -76,7 +90,9 @@ import Yams
                     }
                 }
                 out.append(
-                    Example(path: path, name: name, body: body, status: status, schema: schema, expected: expected))
+                    Example(
+                        path: path, target: target, name: name, body: body, status: status, schema: schema,
+                        expected: expected))
             }
         }
         return out
@@ -84,15 +100,21 @@ import Yams
 
     @Test func everyComputeOperationHasExamples() {
         let paths = Set(Self.examples.map(\.path))
-        #expect(paths == ["/sigmoid", "/softmax", "/linear", "/classify"])
+        #expect(
+            paths == [
+                "/sigmoid", "/softmax", "/linear", "/classify", "/v2/models/{model}/infer",
+                "/v2/models/{model}/versions/{version}/infer",
+            ])
         #expect(Self.examples.count >= 8)
     }
 
     @Test(arguments: examples) func examplePostedGetsTheDocumentedAnswer(_ example: Example) async throws {
         let body = try JSONSerialization.data(withJSONObject: example.body, options: [.fragmentsAllowed])
-        try await withService { _, port in
+        // The models the examples name: the committed iris fixture.
+        let iris = Self.root.appendingPathComponent("Tests/LogitModelsTests/Fixtures/iris.json").path
+        try await withService(models: try ModelSources(files: [iris]).load()) { _, port in
             let answer = try CurlClient(port: port).post(
-                example.path, body: Array(body), headers: ["Content-Type: application/json"])
+                example.target, body: Array(body), headers: ["Content-Type: application/json"])
             #expect(answer.status == example.status, "\(answer.bodyText)")
             let json = try JSONDecoder().decode(AnyJSON.self, from: Data(answer.body)).value
             #expect(Self.hasRequiredFields(json, schema: example.schema), "\(answer.bodyText)")

@@ -1,12 +1,14 @@
 import Foundation
 import HTTPServer
 import HTTPTestSupport
+import LogitModels
 import LogitService
 import TestSupport
 import Testing
 
 /// Runs a `LogitService` on 127.0.0.1, port 0, for `body`, then shuts it down.
 func withService<T>(
+    models: ModelSet = ModelSet(),
     _ configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: (LogitService, Int) async throws -> T
 ) async throws -> T {
@@ -14,7 +16,7 @@ func withService<T>(
     configuration.host = "127.0.0.1"
     configuration.port = 0
     configure(&configuration)
-    let service = LogitService(logger: silentLogger)
+    let service = LogitService(logger: silentLogger, models: ModelRegistry(models))
     let (_, port) = try service.start(configuration: configuration)
     do {
         let result = try await body(service, port)

@@ -118,6 +118,15 @@ import Testing
         #expect(problem(bytes) == "graph output 'coef' is not computed by any node")
     }
 
+    @Test func refusesAnOutputOfTheScoresBeforeTheirBias() throws {
+        let bytes = try irisDouble { graph in
+            var output = Onnx_ValueInfoProto()
+            output.name = "multiplied"
+            graph.output.append(output)
+        }
+        #expect(problem(bytes) == "graph output 'multiplied' is the scores before the bias is added")
+    }
+
     @Test func refusesLabelsThatDisagreeWithTheClasses() throws {
         let bytes = try irisDouble { graph in
             let i = graph.initializer.firstIndex { $0.name == "classes" }!

@@ -498,6 +498,8 @@ struct GraphReader {
                 throw GraphProblem("graph output '\(output.name)' is not computed by any node")
             }
             switch kind {
+            case .scores(biased: false) where layer.bias != nil:
+                throw GraphProblem("graph output '\(output.name)' is the scores before the bias is added")
             case .scores, .probabilities, .map: carriesScores = true
             case .labels, .classIndex: break
             default: throw GraphProblem("graph output '\(output.name)' is \(kind.phrase), which logitd does not serve")
