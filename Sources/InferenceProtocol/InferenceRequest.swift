@@ -66,12 +66,12 @@ struct RequestHeader: Decodable {
 
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        id = try c.presentValue(String.self, forKey: .id)
+        id = try c.decodeIfPresent(String.self, forKey: .id)
         inputs = try c.decode([InputTensorHeader].self, forKey: .inputs)
-        outputs = try c.presentValue([OutputHeader].self, forKey: .outputs)
-        if c.contains(.parameters) {
+        outputs = try c.decodeIfPresent([OutputHeader].self, forKey: .outputs)
+        if try c.has(.parameters) {
             let p = try c.nestedContainer(keyedBy: ParameterKeys.self, forKey: .parameters)
-            binaryDataOutput = try p.presentValue(Bool.self, forKey: .binaryDataOutput)
+            binaryDataOutput = try p.decodeIfPresent(Bool.self, forKey: .binaryDataOutput)
         }
     }
 }
@@ -106,15 +106,15 @@ struct InputTensorHeader: Decodable {
                 debugDescription: "\(typeName) is not an input datatype; use one of \(Datatype.inputNames)")
         }
         self.datatype = datatype
-        if c.contains(.parameters) {
+        if try c.has(.parameters) {
             let p = try tensorParameters(c.nestedContainer(keyedBy: ParameterKeys.self, forKey: .parameters))
-            binaryDataSize = try p.presentValue(Int.self, forKey: .binaryDataSize)
+            binaryDataSize = try p.decodeIfPresent(Int.self, forKey: .binaryDataSize)
             if let size = binaryDataSize, size < 0 {
                 throw DecodingError.dataCorruptedError(
                     forKey: .binaryDataSize, in: p, debugDescription: "must not be negative, found \(size)")
             }
         }
-        if c.contains(.data) {
+        if try c.has(.data) {
             guard let leaf = datatype.jsonLeaf else {
                 throw DecodingError.dataCorruptedError(
                     forKey: .data, in: c,
@@ -148,10 +148,10 @@ struct OutputHeader: Decodable {
     init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         name = try c.decode(String.self, forKey: .name)
-        if c.contains(.parameters) {
+        if try c.has(.parameters) {
             let p = try tensorParameters(c.nestedContainer(keyedBy: ParameterKeys.self, forKey: .parameters))
-            binaryData = try p.presentValue(Bool.self, forKey: .binaryData)
-            classification = try p.presentValue(Int.self, forKey: .classification)
+            binaryData = try p.decodeIfPresent(Bool.self, forKey: .binaryData)
+            classification = try p.decodeIfPresent(Int.self, forKey: .classification)
             if let k = classification, k < 1 {
                 throw DecodingError.dataCorruptedError(
                     forKey: .classification, in: p, debugDescription: "must be at least 1, found \(k)")
@@ -163,16 +163,16 @@ struct OutputHeader: Decodable {
 /// A tensor's `parameters`, refused when they ask for the shared-memory extension, which logitd does not have
 /// (the data would be in a region the client mapped, not in the body).
 private func tensorParameters<Key: CodingKey>(_ p: KeyedDecodingContainer<Key>) throws -> KeyedDecodingContainer<Key> {
-    if let key = Key(stringValue: "shared_memory_region"), p.contains(key) {
+    if let key = Key(stringValue: "shared_memory_region"), try p.has(key) {
         throw DecodingError.dataCorruptedError(forKey: key, in: p, debugDescription: "shared memory is not supported")
     }
     return p
 }
 
 extension KeyedDecodingContainer {
-    /// The member's value when the member is there. Unlike `decodeIfPresent`, `null` is not "absent" but a value
-    /// of the wrong type, refused with its path: the protocol gives each member one type (openapi.yaml says so too).
-    fileprivate func presentValue<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
-        contains(key) ? try decode(T.self, forKey: key) : nil
+    /// The member is there and not `null`: API.md's rule that `null` for an optional field means the field is
+    /// absent (`decodeIfPresent` already reads it so for the scalar members).
+    fileprivate func has(_ key: Key) throws -> Bool {
+        try contains(key) && !decodeNil(forKey: key)
     }
 }

@@ -95,11 +95,6 @@ let malformedRequests: [Malformed] = [
         oneInput(extra: #", "outputs": [{"name": "logits", "parameters": {"classification": 0}}]"#),
         "outputs[0].parameters.classification: must be at least 1, found 0"),
     .init(
-        "classification null",
-        oneInput(extra: #", "outputs": [{"name": "logits", "parameters": {"classification": null}}]"#),
-        "outputs[0].parameters.classification: expected an integer, found null"),
-    .init("id null", oneInput(extra: #", "id": null"#), "id: expected a string, found null"),
-    .init(
         "binary_data_output not a boolean", oneInput(extra: #", "parameters": {"binary_data_output": 1}"#),
         "parameters.binary_data_output: expected a boolean, found a number"),
     .init("neither data nor blob", oneInput(data: nil), "inputs[0] has no data and no parameters.binary_data_size"),
@@ -194,6 +189,27 @@ let malformedRequests: [Malformed] = [
                 RequestedOutput(name: "probabilities", binaryData: false, classification: 2),
                 RequestedOutput(name: "class"),
             ])
+    }
+
+    /// API.md: `null` for an optional field means the field is absent, for every optional field.
+    @Test func nullOptionalMembersAreAbsent() throws {
+        let json = oneInput(
+            parameters: "null",
+            extra: #"""
+                , "id": null, "parameters": null,
+                "outputs": [{"name": "logits", "parameters": {"binary_data": null, "classification": null}},
+                            {"name": "class", "parameters": null}]
+                """#)
+        let request = try InferenceRequest(body: Array(json.utf8), headerLength: nil)
+        #expect(request.id == nil && !request.binaryDataOutput)
+        #expect(request.outputs == [RequestedOutput(name: "logits"), RequestedOutput(name: "class")])
+        let nullData = oneInput(data: "null", parameters: #"{"binary_data_size": 32, "shared_memory_region": null}"#)
+        let blob = littleEndianBytes([1, 2, 3, 4], as: .fp64)
+        let (body, length) = requestBody(nullData, blob: blob)
+        #expect(try InferenceRequest(body: body, headerLength: length).rows.elements == [1, 2, 3, 4])
+        #expect(
+            decodeFailure(Array(oneInput(shape: "null").utf8), headerLength: nil)
+                == "inputs[0].shape: expected an array, found null")
     }
 
     @Test func theHeaderLengthValueIsADecimalByteCount() throws {
