@@ -6,7 +6,10 @@
 #     must exist and lie inside the repository;
 #   - paths that leave the repository: `../…` resolved from the file's folder above the root,
 #     absolute paths under /work/, and any mention of ../shared or .library;
-#   - symbolic links whose target is outside the repository or missing.
+#   - symbolic links whose target is outside the repository or missing;
+#   - in Markdown, a code span naming a path under one of the repository's top-level folders
+#     (`scripts/test.sh`, `docs/api.md`) that does not exist; placeholders (`…`, `*`, `NAME`, `{x}`)
+#     are left alone.
 # http(s) links are fine. Prints one line per finding and `N passed, N failed` (files); exits 1 on
 # any finding. scripts/test.sh runs it with the logitd binary as $1, which it does not need; give a
 # folder as $1 to scan that tree instead of this repository.
@@ -27,6 +30,10 @@ checker = os.path.realpath(sys.argv[2])  # this file names the patterns it looks
 LINK = re.compile(r"\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|(?:href|src)=\"([^\"]+)\"")
 # A path that climbs: ../ after a start of token (not inside a longer word or URL).
 CLIMB = re.compile(r"(?<![\w.:/-])((?:\.\./)+[\w.@+-][\w./@+-]*|(?:\.\./)*\.\.(?=[\s\"'`)]|$))")
+TOP = "|".join(re.escape(d) for d in sorted(os.listdir(root))
+               if os.path.isdir(os.path.join(root, d)) and d not in SKIP_DIRS and not d.startswith(SKIP_PREFIXES))
+SPAN = re.compile(r"`((?:%s)/[^`\s]*)`" % TOP) if TOP else None
+PLACEHOLDER = re.compile(r"[…*{}<>$]|NN|NAME|VERSION")
 OUTSIDE = re.compile(r"(?<![\w.-])(/work/[\w./-]*|(?:\.\./)+(?:shared|\.library)\b[\w./-]*)")
 
 def inside(path):
@@ -73,6 +80,14 @@ for path in text_files():
         problems += [f"{rel}:{number}: {target} {why}" for target, why in found.items()]
         if not markdown:
             continue
+        if rel.endswith(".md") and SPAN:
+            for match in SPAN.finditer(line):
+                target = re.split(r"[:#]", match.group(1))[0].rstrip("/.,")
+                if PLACEHOLDER.search(target) or not target:
+                    continue
+                links += 1
+                if not (os.path.exists(os.path.join(root, target)) or os.path.exists(os.path.join(folder, target))):
+                    problems.append(f"{rel}:{number}: {target} does not exist")
         for match in LINK.finditer(line):
             target = match.group(1) or match.group(2)
             if re.match(r"(https?|mailto):|#", target) or "{" in target or "$" in target:
