@@ -56,7 +56,7 @@ let package = Package(
         .target(
             name: "InferenceProtocol", dependencies: ["LogitModels", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
         // The compute API without HTTP: requests and results over Matrix, validation named once, wire formats.
-        .target(name: "LogitAPI", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        .target(name: "LogitAPI", dependencies: ["LogitMath", "LogitModels", "JSONCodec"], swiftSettings: upcoming),
         // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
         .target(name: "JSONCodec", swiftSettings: upcoming),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "logitd",
             dependencies: [
-                "LogitService", "HTTPServer", "CLinux", "LogitVersion",
+                "LogitService", "LogitModels", "HTTPServer", "CLinux", "LogitVersion",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -145,7 +145,10 @@ let package = Package(
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPServer"], swiftSettings: upcoming),
         .testTarget(
             name: "LogitServiceTests",
-            dependencies: ["LogitService", "HTTPServer", "Routing", "JSONCodec", "TestSupport"],
+            dependencies: [
+                "LogitService", "LogitAPI", "LogitModels", "LogitMath", "HTTPServer", "Routing", "JSONCodec",
+                "TestSupport",
+            ],
             swiftSettings: upcoming),
         .testTarget(
             name: "IntegrationTests",

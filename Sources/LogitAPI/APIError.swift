@@ -8,6 +8,8 @@ package struct APIError: Error, Sendable, Equatable {
         case malformed
         /// Well-formed, but it does not fit the operation: HTTP 422.
         case invalid
+        /// It names a served model, or a version of one, that is not there: HTTP 404.
+        case notFound
     }
 
     package var kind: Kind

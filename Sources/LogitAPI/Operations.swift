@@ -26,10 +26,19 @@ package enum Operations {
         return SoftmaxResponse(probabilities: x.shaped(p), logProbabilities: x.shaped(logP))
     }
 
-    package static func linear(_ request: LinearRequest) throws(APIError) -> LinearResponse {
-        let logits = try scores(of: request.layer)
+    /// `observer` is told each served model's inference time.
+    package static func linear(
+        _ request: LinearRequest, observer: InferenceObserver? = nil
+    ) throws(APIError) -> LinearResponse {
+        let layer: LinearLayer
+        switch request.source {
+        case .layer(let l): layer = l
+        case .model(_, let input, let model):
+            return try linear(resolved(model), input: input, activation: request.activation, observer: observer)
+        }
+        let logits = try scores(of: layer)
         let probabilities: Batch? =
-            switch request.activation {
+            switch request.activation ?? .none {
             case .none: nil
             case .sigmoid: logits.shaped(LogitMath.sigmoid(logits.matrix))
             case .softmax:
@@ -40,12 +49,16 @@ package enum Operations {
     }
 
     /// One `Classification` for a vector, `{"results": [...]}` for a batch.
-    package static func classify(_ request: ClassifyRequest) throws(APIError) -> ClassifyResult {
-        let scores: Batch =
-            switch request.scores {
-            case .logits(let l): l
-            case .layer(let layer): try Self.scores(of: layer)
-            }
+    package static func classify(
+        _ request: ClassifyRequest, observer: InferenceObserver? = nil
+    ) throws(APIError) -> ClassifyResult {
+        let scores: Batch
+        switch request.scores {
+        case .logits(let l): scores = l
+        case .layer(let layer): scores = try Self.scores(of: layer)
+        case .model(_, let input, let model):
+            return try classify(resolved(model), input: input, options: request.modelOptions, observer: observer)
+        }
         var results: [Classification] = []
         results.reserveCapacity(scores.matrix.rows)
         switch request.activation {

@@ -1,5 +1,6 @@
 import JSONCodec
 package import LogitMath
+package import LogitModels
 
 // The requests of the compute endpoints (API.md "Endpoints"), decoded from any Codable wire format.
 // Each refuses unknown fields, since a misspelt option (`temprature`) silently ignored would give a
@@ -12,6 +13,13 @@ package import LogitMath
 /// so the caller can decide where to run it.
 package protocol ComputeRequest: Decodable, Sendable, SendableMetatype {
     var cost: Int { get }
+    /// Finds the served model the request names (if any) in `models`, the set the request began with, and
+    /// checks the request against it; `cost` is known only after it.
+    mutating func resolve(_ models: ModelSet) throws(APIError)
+}
+
+extension ComputeRequest {
+    package mutating func resolve(_ models: ModelSet) throws(APIError) {}
 }
 
 /// The body as an object, or nil when it is a bare array (`[0.5, -0.1]` means `{"logits": [0.5, -0.1]}`).
@@ -149,26 +157,56 @@ package struct LinearLayer: Sendable {
     }
 }
 
-/// `POST /linear`: `{"weights", "bias", "input", "activation": "none"}`.
+/// `POST /linear`: `{"weights", "bias", "input", "activation": "none"}`, or `"model"` (and `"version"`) in place
+/// of `weights` and `bias`.
 package struct LinearRequest: ComputeRequest {
-    package var layer: LinearLayer
-    package var activation: Activation
+    package enum Source: Sendable {
+        case layer(LinearLayer)
+        /// `resolved` is set by `resolve`, from the model set the request began with.
+        case model(ModelReference, input: Batch, resolved: Model?)
+    }
+    package var source: Source
+    /// nil: the default, `none` for a layer, the model's own activation for a model.
+    package var activation: Activation?
 
     package init(from decoder: any Decoder) throws {
         let object = try decoder.container(keyedBy: AnyKey.self)
-        try object.rejectUnknownKeys(allowed: ["weights", "bias", "input", "activation"], decoder: decoder)
-        layer = try LinearLayer(from: object)
-        activation = try Activation.decode(object, allowed: [.none, .sigmoid, .softmax], default: .none)
+        try object.rejectUnknownKeys(
+            allowed: ["weights", "bias", "model", "version", "input", "activation"], decoder: decoder)
+        if let reference = try ModelReference.decode(object) {
+            source = .model(reference, input: try object.batch("input"), resolved: nil)
+        } else {
+            source = .layer(try LinearLayer(from: object))
+        }
+        if object.present("activation") {
+            activation = try Activation.decode(object, allowed: [.none, .sigmoid, .softmax], default: .none)
+        }
     }
 
-    package var cost: Int { layer.cost }
+    package mutating func resolve(_ models: ModelSet) throws(APIError) {
+        guard case .model(let reference, let input, nil) = source else { return }
+        let model = try models.resolve(reference)
+        _ = try modelActivation(activation, for: model)
+        try checkModelInput(input, for: model)
+        source = .model(reference, input: input, resolved: model)
+    }
+
+    package var cost: Int {
+        switch source {
+        case .layer(let layer): layer.cost
+        case .model(_, let input, let model): model.map { modelCost(input, $0) } ?? input.count
+        }
+    }
 }
 
-/// `POST /classify`: scores from `logits` (or a bare array) or from a linear layer, then a decision.
+/// `POST /classify`: scores from `logits` (or a bare array), from a linear layer or from a served model, then
+/// a decision.
 package struct ClassifyRequest: ComputeRequest {
     package enum Scores: Sendable {
         case logits(Batch)
         case layer(LinearLayer)
+        /// `resolved` is set by `resolve`, from the model set the request began with.
+        case model(ModelReference, input: Batch, resolved: Model?)
     }
 
     package var scores: Scores
@@ -176,6 +214,28 @@ package struct ClassifyRequest: ComputeRequest {
     package var threshold = 0.5
     package var labels: [String]?
     package var topK = 1
+    /// What the request itself gave, for a model's defaults to fill in once the model is known.
+    private var given = Given()
+
+    private struct Given: Sendable {
+        var activation: Activation?
+        var threshold: Double?
+        var topK: Int?
+    }
+
+    /// A served model's options: the request's overrides; nil where the model's own applies.
+    package struct ModelOptions: Sendable {
+        package var activation: ModelActivation?
+        package var threshold: Double?
+        package var labels: [String]?
+        package var topK: Int
+    }
+
+    package var modelOptions: ModelOptions {
+        ModelOptions(
+            activation: given.activation.flatMap { ModelActivation(rawValue: $0.rawValue) }, threshold: given.threshold,
+            labels: labels, topK: topK)
+    }
 
     package init(from decoder: any Decoder) throws {
         guard let object = objectOrBareArray(decoder) else {
@@ -183,55 +243,79 @@ package struct ClassifyRequest: ComputeRequest {
             return
         }
         try object.rejectUnknownKeys(
-            allowed: ["logits", "input", "weights", "bias", "activation", "threshold", "labels", "top_k"],
+            allowed: [
+                "logits", "input", "weights", "bias", "model", "version", "activation", "threshold", "labels", "top_k",
+            ],
             decoder: decoder)
         let hasLogits = object.present("logits")
-        let layerFields = ["input", "weights", "bias"].filter { object.present($0) }
-        switch (hasLogits, layerFields.isEmpty) {
-        case (true, false):
+        let scoreFields = ["input", "weights", "bias", "model", "version"].filter { object.present($0) }
+        if hasLogits, !scoreFields.isEmpty {
             throw APIError.invalid(
-                "logits: give either logits or input and weights, not both (found \(listing(layerFields)))")
-        case (true, true):
+                "logits: give either logits or input with weights or a model, not both (found \(listing(scoreFields)))")
+        }
+        if hasLogits {
             scores = .logits(try object.batch("logits"))
-        case (false, false):
+        } else if let reference = try ModelReference.decode(object) {
+            scores = .model(reference, input: try object.batch("input"), resolved: nil)
+        } else if !scoreFields.isEmpty {
             scores = .layer(try LinearLayer(from: object))
-        case (false, true):
-            throw APIError.invalid("logits: missing field (or give input and weights)")
+        } else {
+            throw APIError.invalid("logits: missing field (or give input and weights, or input and model)")
         }
-        activation = try Activation.decode(object, allowed: [.softmax, .sigmoid], default: .softmax)
+        if object.present("activation") {
+            given.activation = try Activation.decode(object, allowed: [.softmax, .sigmoid], default: .softmax)
+        }
         if let t = try object.optional(Double.self, "threshold") {
-            guard activation == .sigmoid else {
-                throw APIError.invalid("threshold: applies only to activation \"sigmoid\"")
-            }
             guard t > 0, t < 1 else { throw APIError.invalid("threshold: must be between 0 and 1, got \(t)") }
-            threshold = t
+            given.threshold = t
         }
-        if let k = try object.optional(Int.self, "top_k") {
-            guard activation == .softmax else {
-                throw APIError.invalid("top_k: applies only to activation \"softmax\"")
-            }
-            topK = k  // its range is checked by LogitMath's topK
-        }
-        if let names = try object.optional([String].self, "labels") {
-            guard names.count == classes else {
-                throw APIError.invalid("labels has \(names.count) names but there are \(classes) classes")
-            }
-            labels = names
+        given.topK = try object.optional(Int.self, "top_k")
+        labels = try object.optional([String].self, "labels")
+        switch scores {
+        case .logits(let l): try check(classes: l.matrix.columns, activation: given.activation ?? .softmax)
+        case .layer(let layer): try check(classes: layer.weights.rows, activation: given.activation ?? .softmax)
+        case .model: break
         }
     }
 
-    /// The number of classes: the logits' columns, or the layer's outputs.
-    var classes: Int {
-        switch scores {
-        case .logits(let logits): logits.matrix.columns
-        case .layer(let layer): layer.weights.rows
+    /// Checks the options against the activation in force and the number of classes, and sets them. (top_k's
+    /// range is checked by LogitMath's topK when it runs.)
+    private mutating func check(classes: Int, activation: Activation) throws(APIError) {
+        self.activation = activation
+        if let t = given.threshold {
+            guard activation == .sigmoid else {
+                throw APIError.invalid("threshold: applies only to activation \"sigmoid\"")
+            }
+            threshold = t
         }
+        if let k = given.topK {
+            guard activation == .softmax else {
+                throw APIError.invalid("top_k: applies only to activation \"softmax\"")
+            }
+            topK = k
+        }
+        if let names = labels, names.count != classes {
+            throw APIError.invalid("labels has \(names.count) names but there are \(classes) classes")
+        }
+    }
+
+    /// Finds the model in `models` and checks the options against it: its activation (a binary model takes no
+    /// override; `none` classifies by softmax), `threshold`, `top_k` and `labels`, and the input's width.
+    package mutating func resolve(_ models: ModelSet) throws(APIError) {
+        guard case .model(let reference, let input, nil) = scores else { return }
+        let model = try models.resolve(reference)
+        let asked = try modelActivation(given.activation, for: model)
+        let effective = model.classifyingActivation(overriddenBy: asked)!
+        try check(classes: model.classes, activation: effective == .sigmoid ? .sigmoid : .softmax)
+        try checkModelInput(input, for: model)
+        scores = .model(reference, input: input, resolved: model)
     }
 
     package var cost: Int {
         switch scores {
         case .logits(let logits): logits.count
         case .layer(let layer): layer.cost
+        case .model(_, let input, let model): model.map { modelCost(input, $0) } ?? input.count
         }
     }
 }

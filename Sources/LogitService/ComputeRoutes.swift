@@ -1,6 +1,7 @@
 import HTTPServer
 import JSONCodec
-import LogitAPI
+package import LogitAPI
+package import LogitModels
 package import Routing
 
 /// The compute endpoints (API.md "Endpoints") as routes: what the service registers, and what the
@@ -14,12 +15,21 @@ package enum ComputeRoutes {
     /// asks for a large layer cannot hold up the loop's other connections.
     package static let inlineCostLimit = 131_072
 
-    /// Registers `/sigmoid`, `/softmax`, `/linear` and `/classify`.
-    package static func add(to router: inout Router) {
-        router.add(.post, "/sigmoid", compute { (r: SigmoidRequest) in Operations.sigmoid(r) })
-        router.add(.post, "/softmax", compute { (r: SoftmaxRequest) throws(APIError) in try Operations.softmax(r) })
-        router.add(.post, "/linear", compute { (r: LinearRequest) throws(APIError) in try Operations.linear(r) })
-        router.add(.post, "/classify", compute { (r: ClassifyRequest) throws(APIError) in try Operations.classify(r) })
+    /// Registers `/sigmoid`, `/softmax`, `/linear` and `/classify`. A request that names a served model is
+    /// resolved against `models` as the set is when the request is decoded, and keeps that model to its end,
+    /// whatever a reload does meanwhile; `observer` is told each model's inference time.
+    package static func add(
+        to router: inout Router, models: ModelRegistry = ModelRegistry(), observer: InferenceObserver? = nil
+    ) {
+        router.add(.post, "/sigmoid", compute(models) { (r: SigmoidRequest) in Operations.sigmoid(r) })
+        router.add(
+            .post, "/softmax", compute(models) { (r: SoftmaxRequest) throws(APIError) in try Operations.softmax(r) })
+        router.add(
+            .post, "/linear",
+            compute(models) { (r: LinearRequest) throws(APIError) in try Operations.linear(r, observer: observer) })
+        router.add(
+            .post, "/classify",
+            compute(models) { (r: ClassifyRequest) throws(APIError) in try Operations.classify(r, observer: observer) })
     }
 
     /// A JSON endpoint: the content type checked, the body decoded into `In`, `body` run, its
@@ -29,15 +39,15 @@ package enum ComputeRoutes {
     /// entirely on Dispatch's pool; a smaller one is decoded on the event loop, then computed there
     /// unless its `cost` is over `inlineCostLimit`.
     static func compute<In: ComputeRequest, Out: Encodable & SendableMetatype>(
-        _ body: @escaping @Sendable (In) throws(APIError) -> Out
+        _ models: ModelRegistry, _ body: @escaping @Sendable (In) throws(APIError) -> Out
     ) -> RouteHandler {
         { context in
             let request = context.request
             guard request.body.count <= inlineBodyLimit else {
-                return .offload { answer(request, body) }
+                return .offload { answer(request, models, body) }
             }
             do throws(Problem) {
-                let input: In = try decode(request)
+                let input: In = try decode(request, models)
                 guard input.cost <= inlineCostLimit else { return .offload { answer(input, body) } }
                 return .response(answer(input, body))
             } catch {
@@ -46,20 +56,23 @@ package enum ComputeRoutes {
         }
     }
 
-    private static func decode<In: ComputeRequest>(_ request: Request) throws(Problem) -> In {
+    /// The request decoded, and resolved against the models as they are now.
+    private static func decode<In: ComputeRequest>(_ request: Request, _ models: ModelRegistry) throws(Problem) -> In {
         try ContentType.check(request)
         do throws(APIError) {
-            return try JSONWire().decode(In.self, from: request.body)
+            var input = try JSONWire().decode(In.self, from: request.body)
+            try input.resolve(models.current)
+            return input
         } catch {
             throw Problem(error)
         }
     }
 
     private static func answer<In: ComputeRequest, Out: Encodable>(
-        _ request: Request, _ body: (In) throws(APIError) -> Out
+        _ request: Request, _ models: ModelRegistry, _ body: (In) throws(APIError) -> Out
     ) -> Response {
         do throws(Problem) {
-            return answer(try decode(request) as In, body)
+            return answer(try decode(request, models) as In, body)
         } catch {
             return error.response
         }

@@ -17,6 +17,9 @@ package final class ServiceMetrics: Sendable {
     private let latencies = Locked<[LatencyKey: CoreMetrics.Timer]>([:])
     private let inFlight: CoreMetrics.Meter
     private let openConnections: CoreMetrics.Meter
+    private let models = Locked<[ModelKey: (requests: CoreMetrics.Counter, seconds: CoreMetrics.Timer)]>([:])
+    private let reloadSuccesses: CoreMetrics.Counter
+    private let reloadFailures: CoreMetrics.Counter
 
     private struct RequestKey: Hashable {
         var route: String
@@ -27,6 +30,12 @@ package final class ServiceMetrics: Sendable {
         var route: String
         var method: String
     }
+    /// A served model's name and version: bounded by the models the operator loads, never by what clients send
+    /// (an unknown name is a 404 before anything is counted).
+    private struct ModelKey: Hashable {
+        var model: String
+        var version: Int
+    }
 
     package init() {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -36,9 +45,45 @@ package final class ServiceMetrics: Sendable {
             .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
             .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5), .seconds(10),
         ]
+        // A served model's W·x + b and activation: from 5 µs (iris, one row) to 1 s (a large head, a large batch).
+        factory.durationHistogramBuckets["logitd_model_inference_seconds"] = [
+            .microseconds(5), .microseconds(10), .microseconds(25), .microseconds(50), .microseconds(100),
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1),
+        ]
         self.factory = factory
         inFlight = Meter(label: "http_requests_in_flight", dimensions: [], factory: factory)
         openConnections = Meter(label: "http_open_connections", dimensions: [], factory: factory)
+        // Both series exist from the start, so a dashboard sees 0 failures rather than no data.
+        reloadSuccesses = Counter(
+            label: "logitd_model_reloads_total", dimensions: [("result", "success")], factory: factory)
+        reloadFailures = Counter(
+            label: "logitd_model_reloads_total", dimensions: [("result", "failure")], factory: factory)
+        reloadSuccesses.increment(by: 0)
+        reloadFailures.increment(by: 0)
+    }
+
+    /// Counts one request answered by a served model, and the time its inference took.
+    package func recordModel(name: String, version: Int, inference duration: Duration) {
+        let key = ModelKey(model: name, version: version)
+        let metrics = models.withLock { all in
+            if let m = all[key] { return m }
+            let dimensions = [("model", name), ("version", String(version))]
+            let m = (
+                requests: Counter(label: "logitd_model_requests_total", dimensions: dimensions, factory: factory),
+                seconds: Timer(label: "logitd_model_inference_seconds", dimensions: dimensions, factory: factory)
+            )
+            all[key] = m
+            return m
+        }
+        metrics.requests.increment()
+        metrics.seconds.recordNanoseconds(duration.nanoseconds)
+    }
+
+    /// Counts a SIGHUP reload by its outcome.
+    package func recordReload(success: Bool) {
+        (success ? reloadSuccesses : reloadFailures).increment()
     }
 
     static let knownMethods: Set<String> = ["GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"]

@@ -19,9 +19,16 @@ package struct Problem: Error, Sendable, Equatable {
     /// 422: valid JSON that does not fit the endpoint.
     package static func unprocessable(_ detail: String) -> Problem { Problem(.unprocessableContent, detail) }
 
-    /// The domain's refusal as HTTP: 400 for a body not in the format at all, else 422.
+    /// The domain's refusal as HTTP: 400 for a body not in the format at all, 404 for a model that is not
+    /// served, else 422.
     package init(_ error: APIError) {
-        self.init(error.kind == .malformed ? .badRequest : .unprocessableContent, error.detail)
+        let status: Status =
+            switch error.kind {
+            case .malformed: .badRequest
+            case .invalid: .unprocessableContent
+            case .notFound: .notFound
+            }
+        self.init(status, error.detail)
     }
 
     package var response: Response { ErrorStyle.problem.render(status, detail) }

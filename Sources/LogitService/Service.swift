@@ -14,6 +14,8 @@ package final class LogitService: Sendable {
     package let metrics = ServiceMetrics()
     package let logger: Logger
     package let router: Router
+    /// The served models; SIGHUP swaps their set (`reloadModels`).
+    package let models: ModelRegistry
     private let state = State()
 
     /// What the routes share with the service, in one reference the handlers can capture.
@@ -23,13 +25,26 @@ package final class LogitService: Sendable {
         var openConnections: Int { server.withLock { $0?.openConnections ?? 0 } }
     }
 
-    /// The served models; a reload swaps its whole set.
-    package let models: ModelRegistry
-
     package init(logger: Logger, models: ModelRegistry = ModelRegistry()) {
         self.logger = logger
         self.models = models
         router = Self.makeRouter(metrics: metrics, state: state, models: models)
+    }
+
+    /// Loads every model source again (SIGHUP): the new set replaces the old one whole, or, when any model
+    /// fails, the old set stays; either way the outcome is logged and counted. Returns whether it succeeded.
+    @discardableResult
+    package func reloadModels() -> Bool {
+        do {
+            let set = try models.reload()
+            metrics.recordReload(success: true)
+            logger.info("reloaded models: \(set.count) served")
+            return true
+        } catch {
+            metrics.recordReload(success: false)
+            logger.error("model reload failed, the previous models stay: \(error)")
+            return false
+        }
     }
 
     /// Starts listening; returns the bound host and port (the real one when port 0 was asked).
@@ -105,7 +120,25 @@ package final class LogitService: Sendable {
     private static func makeRouter(metrics: ServiceMetrics, state: State, models: ModelRegistry) -> Router {
         var router = Router(errors: .problem)
         router.setErrors(.inferenceProtocol, under: "/v2")
-        ComputeRoutes.add(to: &router)
+        ComputeRoutes.add(to: &router, models: models) { model, duration in
+            metrics.recordModel(name: model.name, version: model.version, inference: duration)
+        }
+        router.add(.get, "/models") { _ in .response(jsonResponse(ModelList(models.current))) }
+        router.add(.get, "/models/{name}") { context in
+            do throws(Problem) {
+                let name: String
+                do { name = try context.parameters.require("name") } catch {
+                    throw Problem(.notFound, "model: \(error)")
+                }
+                do throws(APIError) {
+                    return .response(jsonResponse(try Operations.modelEntry(name, in: models.current)))
+                } catch {
+                    throw Problem(error)
+                }
+            } catch {
+                return .response(error.response)
+            }
+        }
         InferenceRoutes.add(
             to: &router,
             InferenceRoutes.Environment(

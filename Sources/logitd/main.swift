@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import HTTPServer
 import Logging
+import LogitModels
 import LogitService
 import LogitVersion
 
@@ -20,12 +21,14 @@ struct Logitd: ParsableCommand {
         commandName: "logitd",
         abstract: "An HTTP/1.1 JSON service that turns logits into probabilities and decisions.",
         discussion:
-            "Endpoints: POST /sigmoid, /softmax, /linear, /classify; GET /healthz, /readyz, /metrics, /openapi.yaml.",
+            "Endpoints: POST /sigmoid, /softmax, /linear, /classify; GET /models, /models/{name}, /healthz, /readyz, "
+            + "/metrics, /openapi.yaml. SIGHUP reloads the models.",
         version: logitdVersion,
         subcommands: [Healthcheck.self]
     )
 
     @OptionGroup var options: ServerOptions
+    @OptionGroup(title: "Served models") var modelOptions: ModelOptions
 
     func run() throws {
         try start()
@@ -40,6 +43,16 @@ struct Logitd: ParsableCommand {
     private func start() throws {
         let (resolved, level) = try options.resolve()
         var configuration = resolved
+        // Every model is loaded and checked before anything else: one that cannot be served stops start-up
+        // with status 2 and one line `FILE: problem` (API.md "Served models").
+        let models: ModelRegistry
+        do {
+            models = try ModelRegistry(loading: try modelOptions.resolve())
+        } catch let error as ModelLoadError {
+            var stderr = StandardError()
+            print(error.description, to: &stderr)
+            throw ExitCode(2)
+        }
         #if canImport(Glibc)
             // At most two malloc arenas: Dispatch's pool threads that run large requests would
             // otherwise each grow an arena of their own that keeps the freed multi-megabyte buffers.
@@ -65,7 +78,12 @@ struct Logitd: ParsableCommand {
             return logger
         }()
 
-        let service = LogitService(logger: logger)
+        let service = LogitService(logger: logger, models: models)
+        // SIGHUP reloads the models on the signal's own queue: the whole new set, or the old one kept.
+        Signals.install([SIGHUP]) { _ in
+            logger.info("received SIGHUP; reloading models")
+            service.reloadModels()
+        }
         // Signals first, and wait until Dispatch has registered them: a SIGTERM right after
         // start-up was otherwise lost or killed the process (STYLE.md, service-lifecycle).
         Signals.install([SIGTERM, SIGINT]) { signal in
@@ -139,7 +157,7 @@ enum Signals {
             return source
         }
         for _ in sources { registered.wait() }
-        Self.sources = sources
+        Self.sources += sources
     }
 }
 

@@ -6,9 +6,20 @@ import LogitService
 import TestSupport
 import Testing
 
+/// The models a test service holds unless it is given others: iris (scikit-learn, Tests/LogitModelsTests/Fixtures/iris.json) as
+/// version 1 and its F32 safetensors as version 2, as openapi.yaml's examples name them.
+let exampleModels: ModelSet = {
+    let fixtures = DocumentationTests.root.appendingPathComponent("Tests/LogitModelsTests/Fixtures").path
+    return try! ModelSet([
+        loadModelFile(fixtures + "/iris.json", fallbackName: "iris", version: 1, nameIsFixed: true, maxSize: 1 << 20),
+        loadModelFile(
+            fixtures + "/iris_f32.safetensors", fallbackName: "iris", version: 2, nameIsFixed: true, maxSize: 1 << 20),
+    ])
+}()
+
 /// Runs a `LogitService` on 127.0.0.1, port 0, for `body`, then shuts it down.
 func withService<T>(
-    models: ModelSet = ModelSet(),
+    models: ModelSet = exampleModels,
     _ configure: (inout ServerConfiguration) -> Void = { _ in },
     _ body: (LogitService, Int) async throws -> T
 ) async throws -> T {

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import Logging
+import LogitModels
 import LogitService
 import Routing
 import TestSupport
@@ -8,7 +9,12 @@ import Testing
 
 /// In-process calls: a request value into the service's router, a response value out (no socket).
 struct ServiceClient {
-    let service = LogitService(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+    let service: LogitService
+
+    init(models: ModelSet = ModelSet()) {
+        service = LogitService(
+            logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }), models: ModelRegistry(models))
+    }
 
     struct Answer {
         var status: Int

@@ -25,7 +25,9 @@ root = os.path.realpath(sys.argv[1])
 SKIP_DIRS = {".git", ".venv", "__pycache__", "node_modules", ".cache", "payloads", "models", "out", ".work"}
 SKIP_PREFIXES = (".build", "corpus-", ".benchmarkBaselines")
 SKIP_FILES = {"Package.resolved", ".git"}
-checker = os.path.realpath(sys.argv[2])  # this file names the patterns it looks for
+# This file names the patterns it looks for: it is left out, here and in any tree scanned.
+checker = os.path.relpath(os.path.realpath(sys.argv[2]), os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.realpath(sys.argv[2])))))
 
 LINK = re.compile(r"\[[^\]\n]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)|(?:href|src)=\"([^\"]+)\"")
 # A path that climbs: ../ after a start of token (not inside a longer word or URL).
@@ -35,6 +37,13 @@ TOP = "|".join(re.escape(d) for d in sorted(os.listdir(root))
 SPAN = re.compile(r"`((?:%s)/[^`\s]*)`" % TOP) if TOP else None
 PLACEHOLDER = re.compile(r"[…*{}<>$]|NN|NAME|VERSION")
 OUTSIDE = re.compile(r"(?<![\w.-])(/work/[\w./-]*|(?:\.\./)+(?:shared|\.library)\b[\w./-]*)")
+
+def exists(path):
+    """The path, or a file of that name with an extension (`Tests/X/FooTests` names FooTests.swift)."""
+    if os.path.exists(path):
+        return True
+    folder, name = os.path.split(path)
+    return os.path.isdir(folder) and any(f.startswith(name + ".") for f in os.listdir(folder))
 
 def inside(path):
     return os.path.commonpath([root, os.path.realpath(path)]) == root
@@ -46,7 +55,7 @@ def text_files():
                          and not os.path.islink(os.path.join(folder, d)))
         for name in sorted(files) + sorted(d for d in os.listdir(folder)
                                            if os.path.islink(os.path.join(folder, d)) and os.path.isdir(os.path.join(folder, d))):
-            if name in SKIP_FILES or os.path.realpath(os.path.join(folder, name)) == checker:
+            if name in SKIP_FILES or os.path.relpath(os.path.join(folder, name), root) == checker:
                 continue
             yield os.path.join(folder, name)
 
@@ -86,7 +95,7 @@ for path in text_files():
                 if PLACEHOLDER.search(target) or not target:
                     continue
                 links += 1
-                if not (os.path.exists(os.path.join(root, target)) or os.path.exists(os.path.join(folder, target))):
+                if not any(exists(os.path.join(base, target)) for base in (root, folder)):
                     problems.append(f"{rel}:{number}: {target} does not exist")
         for match in LINK.finditer(line):
             target = match.group(1) or match.group(2)
@@ -94,6 +103,8 @@ for path in text_files():
                 continue
             links += 1
             file = target.split("#", 1)[0].split("?", 1)[0]
+            if file.startswith("/") and rel.endswith(".html"):
+                continue  # a page the server serves: /x is a URL of the server, not a file of the tree
             resolved = os.path.join(root, file.lstrip("/")) if file.startswith("/") else os.path.join(folder, file)
             if not inside(resolved):
                 if target.rstrip(".") not in found:

@@ -1,0 +1,106 @@
+import LogitMath
+package import LogitModels
+
+// The answers that involve served models: the entries of `GET /models`, and /linear and /classify with
+// `"model"`. Each works on the one model its request was resolved to.
+
+/// One entry of `GET /models`.
+package struct ModelEntry: Encodable {
+    var name: String
+    var version: String
+    var format: String
+    var inputs: Int
+    var outputs: Int
+    var activation: String
+    var labels: [String]?
+
+    package init(_ model: Model) {
+        name = model.name
+        version = String(model.version)
+        format = model.format.rawValue
+        inputs = model.inputs
+        outputs = model.outputs
+        activation = model.activation.rawValue
+        labels = model.labels
+    }
+}
+
+package struct ModelList: Encodable {
+    var models: [ModelEntry]
+
+    package init(_ models: ModelSet) { self.models = models.all.map(ModelEntry.init) }
+}
+
+/// Told how long each served model's inference took (`logitd_model_inference_seconds`).
+package typealias InferenceObserver = @Sendable (Model, Duration) -> Void
+
+extension Operations {
+    /// The entry of `name`'s latest version; not found for an unknown name.
+    package static func modelEntry(_ name: String, in models: ModelSet) throws(APIError) -> ModelEntry {
+        ModelEntry(try models.resolve(ModelReference(name: name, version: nil)))
+    }
+
+    /// /linear with a model: its logits, and the probabilities of its (or the request's) activation.
+    static func linear(
+        _ model: Model, input: Batch, activation requested: Activation?, observer: InferenceObserver?
+    ) throws(APIError) -> LinearResponse {
+        let activation = try modelActivation(requested, for: model)
+        let output = try timed(model, input, observer) { () throws(MathError) in
+            try model.apply(input.matrix, activation: activation)
+        }
+        return LinearResponse(
+            logits: input.shaped(output.logits), probabilities: output.probabilities.map(input.shaped))
+    }
+
+    /// /classify with a model; the options were checked against it by `ClassifyRequest.resolve`.
+    static func classify(
+        _ model: Model, input: Batch, options: ClassifyRequest.ModelOptions, observer: InferenceObserver?
+    ) throws(APIError) -> ClassifyResult {
+        let (output, decisions) = try timed(model, input, observer) { () throws(MathError) in
+            try model.classify(
+                input.matrix, activation: options.activation, topK: options.topK, threshold: options.threshold)
+        }
+        let labels = options.labels ?? model.labels
+        let p = output.probabilities!
+        var results: [Classification] = []
+        results.reserveCapacity(decisions.count)
+        for (r, decision) in decisions.enumerated() {
+            let probabilities = Array(p.row(r))
+            switch decision {
+            case .oneOf(let top):
+                let classes = top.map { TopClass(class: $0, label: labels?[$0], probability: probabilities[$0]) }
+                results.append(.softmax(best: classes[0], probabilities: probabilities, top: classes))
+            case .each(let predictions):
+                let names = labels.map { labels in zip(labels, predictions).filter { $0.1 == 1 }.map(\.0) }
+                results.append(.sigmoid(predictions: predictions, probabilities: probabilities, labels: names))
+            }
+        }
+        return input.isVector ? .single(results[0]) : .batch(ClassifyBatchResponse(results: results))
+    }
+
+    /// Runs one model's inference, timed for the observer; LogitMath's refusals named as for a linear layer.
+    private static func timed<T>(
+        _ model: Model, _ input: Batch, _ observer: InferenceObserver?, _ body: () throws(MathError) -> T
+    ) throws(APIError) -> T {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let result: T
+        do {
+            result = try body()
+        } catch {
+            switch error {
+            case .columnMismatch, .nonFiniteInput: throw APIError(error, field: "input", shapedAs: input)
+            default: throw APIError(error, field: "logits", shapedAs: input)
+            }
+        }
+        observer?(model, clock.now - start)
+        return result
+    }
+
+    /// The model a request was resolved to; a request that names a model is always resolved before it is
+    /// answered, so nil is a bug in the caller.
+    static func resolved(_ model: Model?) throws(APIError) -> Model {
+        guard let model else { throw APIError.invalid("model: the request was not resolved against the models") }
+        return model
+    }
+}
