@@ -18,13 +18,17 @@ package enum InferenceRoutes {
         package var isReady: @Sendable () -> Bool
         /// `GET /v2`'s `version`.
         package var version: String
+        /// Told how long each inference took (`logitd_model_requests_total`, `logitd_model_inference_seconds`).
+        package var observer: (@Sendable (Model, Duration) -> Void)?
 
         package init(
-            models: @escaping @Sendable () -> ModelSet, isReady: @escaping @Sendable () -> Bool, version: String
+            models: @escaping @Sendable () -> ModelSet, isReady: @escaping @Sendable () -> Bool, version: String,
+            observer: (@Sendable (Model, Duration) -> Void)? = nil
         ) {
             self.models = models
             self.isReady = isReady
             self.version = version
+            self.observer = observer
         }
     }
 
@@ -63,15 +67,20 @@ package enum InferenceRoutes {
     private static func infer(_ context: RequestContext, _ environment: Environment) -> Outcome {
         let models = environment.models()
         guard context.request.body.count <= inlineBodyLimit else {
-            return .offload { respond { () throws(InferenceError) in try infer(decode(context, models)) } }
+            return .offload {
+                respond { () throws(InferenceError) in try infer(decode(context, models), environment.observer) }
+            }
         }
         do {
             let (model, request) = try decode(context, models)
             let (cost, overflow) = request.rows.rows.multipliedReportingOverflow(by: model.weights.elements.count)
             guard !overflow, cost <= inlineCostLimit else {
-                return .offload { respond { () throws(InferenceError) in try infer((model, request)) } }
+                return .offload {
+                    respond { () throws(InferenceError) in try infer((model, request), environment.observer) }
+                }
             }
-            return .response(respond { () throws(InferenceError) in try infer((model, request)) })
+            return .response(
+                respond { () throws(InferenceError) in try infer((model, request), environment.observer) })
         } catch {
             return .response(render(error))
         }
@@ -85,8 +94,15 @@ package enum InferenceRoutes {
         return (model, try InferenceRequest(body: context.request.body, headerLength: length))
     }
 
-    private static func infer(_ decoded: (Model, InferenceRequest)) throws(InferenceError) -> Response {
-        encoded(try decoded.0.infer(decoded.1))
+    private static func infer(
+        _ decoded: (Model, InferenceRequest), _ observer: (@Sendable (Model, Duration) -> Void)?
+    ) throws(InferenceError) -> Response {
+        let (model, request) = decoded
+        let clock = ContinuousClock()
+        let start = clock.now
+        let response = try model.infer(request)
+        observer?(model, clock.now - start)
+        return encoded(response)
     }
 
     /// The model the path names: its latest version, or `{version}`'s; with every version of its name.

@@ -143,7 +143,10 @@ package final class LogitService: Sendable {
             to: &router,
             InferenceRoutes.Environment(
                 models: { models.current }, isReady: { state.ready.load(ordering: .acquiring) },
-                version: logitdVersion))
+                version: logitdVersion,
+                observer: { model, duration in
+                    metrics.recordModel(name: model.name, version: model.version, inference: duration)
+                }))
         router.add(.get, "/healthz") { _ in .response(jsonResponse(StatusResponse(status: "ok"))) }
         router.add(.get, "/readyz") { _ in
             .response(

@@ -169,6 +169,19 @@ import Testing
         }
     }
 
+    @Test func inferenceIsCountedPerModelAndVersion() async throws {
+        try await withService(models: Self.models) { _, port in
+            let curl = CurlClient(port: port)
+            _ = try curl.postJSON("/v2/models/iris/infer", Self.jsonRequest)
+            _ = try curl.postJSON("/v2/models/iris/versions/1/infer", Self.jsonRequest)
+            _ = try curl.postJSON("/v2/models/iris/versions/1/infer", Self.jsonRequest)
+            let text = try curl.get("/metrics").bodyText
+            #expect(text.contains(#"logitd_model_requests_total{model="iris",version="2"} 1"#), "\(text)")
+            #expect(text.contains(#"logitd_model_requests_total{model="iris",version="1"} 2"#))
+            #expect(text.contains(#"logitd_model_inference_seconds_count{model="iris",version="1"} 2"#))
+        }
+    }
+
     @Test func optionsListsTheMethods() async throws {
         try await withService(models: Self.models) { _, port in
             let answer = try CurlClient(port: port).options("/v2/models/iris/versions/1/infer")
