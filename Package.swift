@@ -59,6 +59,17 @@ let package = Package(
         .target(name: "LogitAPI", dependencies: ["LogitMath", "LogitModels", "JSONCodec"], swiftSettings: upcoming),
         // JSON ⇄ Codable over raw bytes: exact, fast number arrays, errors with coding paths.
         .target(name: "JSONCodec", swiftSettings: upcoming),
+        // SVG pictures of the compute endpoints' answers; knows no HTTP and no JSON (only its number spelling).
+        .target(name: "Pictures", dependencies: ["LogitMath", "JSONCodec"], swiftSettings: upcoming),
+        // The playground page (HTML, CSS, script, icon), compiled into the binary.
+        .target(
+            name: "Playground",
+            resources: [
+                .embedInCode("Files/index.html"), .embedInCode("Files/playground.css"),
+                .embedInCode("Files/playground.js"), .embedInCode("Files/icon.svg"),
+            ],
+            swiftSettings: upcoming
+        ),
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
         .target(
             name: "HTTPServer",
@@ -78,7 +89,7 @@ let package = Package(
             name: "LogitService",
             dependencies: [
                 "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing", "LogitVersion", "LogitModels",
-                "InferenceProtocol",
+                "InferenceProtocol", "Pictures", "Playground",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -109,6 +120,9 @@ let package = Package(
             resources: [.copy("Fixtures")],
             swiftSettings: upcoming
         ),
+        .testTarget(name: "PlaygroundTests", dependencies: ["Playground"], swiftSettings: upcoming),
+        .testTarget(
+            name: "PicturesTests", dependencies: ["Pictures", "JSONCodec", "TestSupport"], swiftSettings: upcoming),
         .testTarget(name: "LogitVersionTests", dependencies: ["LogitVersion"], swiftSettings: upcoming),
         .testTarget(
             name: "InferenceProtocolTests",
@@ -147,7 +161,7 @@ let package = Package(
             name: "LogitServiceTests",
             dependencies: [
                 "LogitService", "LogitAPI", "LogitModels", "LogitMath", "HTTPServer", "Routing", "JSONCodec",
-                "TestSupport",
+                "Playground", "TestSupport",
             ],
             swiftSettings: upcoming),
         .testTarget(

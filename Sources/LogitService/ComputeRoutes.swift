@@ -15,21 +15,70 @@ package enum ComputeRoutes {
     /// asks for a large layer cannot hold up the loop's other connections.
     package static let inlineCostLimit = 131_072
 
-    /// Registers `/sigmoid`, `/softmax`, `/linear` and `/classify`. A request that names a served model is
-    /// resolved against `models` as the set is when the request is decoded, and keeps that model to its end,
-    /// whatever a reload does meanwhile; `observer` is told each model's inference time.
+    /// Registers `/sigmoid`, `/softmax`, `/linear` and `/classify`; all but `/linear` also answer with a
+    /// picture (`Accept: image/svg+xml`). A request that names a served model is resolved against `models` as
+    /// the set is when the request is decoded, and keeps that model to its end, whatever a reload does
+    /// meanwhile; `observer` is told each model's inference time.
     package static func add(
         to router: inout Router, models: ModelRegistry = ModelRegistry(), observer: InferenceObserver? = nil
     ) {
-        router.add(.post, "/sigmoid", compute(models) { (r: SigmoidRequest) in Operations.sigmoid(r) })
         router.add(
-            .post, "/softmax", compute(models) { (r: SoftmaxRequest) throws(APIError) in try Operations.softmax(r) })
+            .post, "/sigmoid", compute(models, drawing: .sigmoid) { (r: SigmoidRequest) in Operations.sigmoid(r) })
+        router.add(
+            .post, "/softmax",
+            compute(models, drawing: .softmax) { (r: SoftmaxRequest) throws(APIError) in try Operations.softmax(r) })
         router.add(
             .post, "/linear",
             compute(models) { (r: LinearRequest) throws(APIError) in try Operations.linear(r, observer: observer) })
         router.add(
             .post, "/classify",
-            compute(models) { (r: ClassifyRequest) throws(APIError) in try Operations.classify(r, observer: observer) })
+            compute(models, drawing: .classify) { (r: ClassifyRequest) throws(APIError) in
+                try Operations.classify(r, observer: observer)
+            })
+    }
+
+    /// A JSON endpoint that also answers with a picture when the request's `Accept` prefers SVG
+    /// (`Negotiation`): 406 when it allows neither, and `Vary: Accept` on every answer, since the same
+    /// request can be answered either way.
+    static func compute<In: ComputeRequest, Out: Encodable & SendableMetatype>(
+        _ models: ModelRegistry, drawing: Drawing<In, Out>, _ body: @escaping @Sendable (In) throws(APIError) -> Out
+    ) -> RouteHandler {
+        let json = compute(models, body)
+        return { context in
+            let accept = context.request.headers.values(for: "Accept")
+            switch Negotiation.representation(accept: accept) {
+            case .json: return PictureResponses.varyingByAccept(json(context))
+            case .svg: return PictureResponses.varyingByAccept(picture(context.request, models, drawing, body))
+            case nil: return .response(PictureResponses.varyingByAccept(PictureResponses.notAcceptable(accept)))
+            }
+        }
+    }
+
+    /// The SVG answer, where the JSON one would be made (on the loop, or offloaded by size and cost).
+    private static func picture<In: ComputeRequest, Out>(
+        _ request: Request, _ models: ModelRegistry, _ drawing: Drawing<In, Out>,
+        _ body: @escaping @Sendable (In) throws(APIError) -> Out
+    ) -> Outcome {
+        @Sendable func draw(_ input: In) -> Response {
+            if let refusal = drawing.refusal(input) { return Problem.unprocessable(refusal).response }
+            do throws(APIError) {
+                return PictureResponses.svg(drawing.draw(input, try body(input)))
+            } catch {
+                return Problem(error).response
+            }
+        }
+        guard request.body.count <= inlineBodyLimit else {
+            return .offload {
+                do throws(Problem) { return draw(try decode(request, models)) } catch { return error.response }
+            }
+        }
+        do throws(Problem) {
+            let input: In = try decode(request, models)
+            guard input.cost <= inlineCostLimit else { return .offload { draw(input) } }
+            return .response(draw(input))
+        } catch {
+            return .response(error.response)
+        }
     }
 
     /// A JSON endpoint: the content type checked, the body decoded into `In`, `body` run, its

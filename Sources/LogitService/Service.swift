@@ -5,6 +5,7 @@ package import Logging
 import LogitAPI
 package import LogitModels
 import LogitVersion
+import Playground
 package import Routing
 import Synchronization
 
@@ -162,6 +163,9 @@ package final class LogitService: Sendable {
         }
         router.add(.get, "/openapi.yaml") { _ in
             .response(Response(status: .ok, contentType: "application/yaml", body: OpenAPIDocument.bytes))
+        }
+        for file in Playground.files {
+            router.add(.get, file.path) { _ in .response(file.response) }
         }
         return router
     }

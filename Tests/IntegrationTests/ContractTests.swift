@@ -82,7 +82,10 @@ import Yams
                 var schema: [String: Any] = [:]
                 var expected: Any?
                 for (code, response) in responses {
-                    let media = (resolve(response)["content"] as? [String: Any])?.values.first as? [String: Any]
+                    // The JSON content: a 200 of /sigmoid, /softmax and /classify also documents its SVG.
+                    let contents = resolve(response)["content"] as? [String: Any]
+                    let media =
+                        (contents?["application/json"] ?? contents?["application/problem+json"]) as? [String: Any]
                     if let match = (media?["examples"] as? [String: Any])?[name] {
                         status = Int(code) ?? 0
                         schema = resolve(media?["schema"])

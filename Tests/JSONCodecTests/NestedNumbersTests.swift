@@ -79,4 +79,11 @@ private func failure(_ data: String, as leaf: String = "double") -> String? {
         #expect(shortestText(1) == "1.0")
         #expect(shortestText(-2.5e300) == "-2.5e+300")
     }
+
+    /// The SVG pictures print an answer's numbers with it: they must read as the JSON encoder writes them.
+    @Test func shortestTextIsTheTextTheEncoderWrites() throws {
+        let values = [0.6216868341094665, 4.248354255291589e-18, 1e22, -2.5e-8, 3.0, -0.0, .leastNonzeroMagnitude]
+        let json = String(decoding: try encodeJSON(values), as: UTF8.self)
+        #expect(json == "[" + values.map(shortestText).joined(separator: ",") + "]")
+    }
 }

@@ -30,16 +30,19 @@ struct ServiceClient {
         var contentType: String { headers["Content-Type"] ?? "" }
     }
 
-    func post(_ path: String, _ body: String, contentType: String? = "application/json") -> Answer {
-        call(.post, path, body, contentType: contentType)
+    func post(
+        _ path: String, _ body: String, contentType: String? = "application/json", headers: Headers = [:]
+    ) -> Answer {
+        call(.post, path, body, contentType: contentType, headers: headers)
     }
 
     func call(
         _ method: HTTPServer.Method = .post, _ path: String, _ body: String = "",
-        contentType: String? = "application/json"
+        contentType: String? = "application/json", headers extra: Headers = [:]
     ) -> Answer {
         var headers: Headers = ["Host": "localhost"]
         if let contentType { headers.add("Content-Type", contentType) }
+        for field in extra { headers.add(field.name, field.value) }
         let reply = service.router.respond(
             to: Request(method: method, target: path, headers: headers, body: Array(body.utf8)))
         let response =

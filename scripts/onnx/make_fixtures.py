@@ -106,6 +106,10 @@ def plain(values):
 
 def save(name, model, expect, rows, W, b, activation, ort_outputs, alpha=1.0, beta=1.0):
     out.mkdir(parents=True, exist_ok=True)
+    # skl2onnx lists the opsets in set order, which varies from run to run: sorted, the files are reproducible.
+    opsets = sorted(model.opset_import, key=lambda o: o.domain)
+    del model.opset_import[:]
+    model.opset_import.extend(opsets)
     onnx.save(model, str(out / f"{name}.onnx"))
     logits, probabilities = reference(W, b, rows, activation, alpha, beta)
     doc = {

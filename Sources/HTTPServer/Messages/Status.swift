@@ -24,6 +24,7 @@ package struct Status: Hashable, Sendable, CustomStringConvertible {
     package static let badRequest = Status(code: 400)
     package static let notFound = Status(code: 404)
     package static let methodNotAllowed = Status(code: 405)
+    package static let notAcceptable = Status(code: 406)
     package static let requestTimeout = Status(code: 408)
     package static let contentTooLarge = Status(code: 413)
     package static let unsupportedMediaType = Status(code: 415)
@@ -36,7 +37,8 @@ package struct Status: Hashable, Sendable, CustomStringConvertible {
 
     private static let phrases: [Int: String] = [
         100: "Continue", 200: "OK", 204: "No Content", 304: "Not Modified",
-        400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout",
+        400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed", 406: "Not Acceptable",
+        408: "Request Timeout",
         413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
         422: "Unprocessable Content", 431: "Request Header Fields Too Large",
         500: "Internal Server Error", 501: "Not Implemented", 503: "Service Unavailable",
