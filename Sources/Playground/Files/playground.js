@@ -270,6 +270,8 @@
       const yes = answer.json.predictions.flatMap((p, i) => (p === 1 ? [className(state, i)] : []));
       view.summary.textContent = `Sigmoid, threshold ${state.threshold}: ${yes.length ? yes.join(", ") : "none"} predicted 1 (${yes.length} of ${answer.json.predictions.length}).`;
     }
+    // The top k are a ranking; sigmoid's predictions are one per output, in class order, not ranked.
+    view.classification.classList.toggle("unranked", state.activation === "sigmoid");
     view.classification.replaceChildren(...items);
   }
 
