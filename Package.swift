@@ -1,8 +1,8 @@
 // swift-tools-version:6.3
 import PackageDescription
 
-/// Layout (arrows point to imports):
-///   LogitMath ← LogitService → HTTPServer,  LogitService → JSONCodec,  logitd → LogitService
+/// Layout (arrows point to imports; docs/architecture.md):
+///   logitd → LogitService → {Routing → HTTPServer, LogitAPI → {LogitMath, JSONCodec}}
 /// Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
 let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -12,7 +12,6 @@ let upcoming: [SwiftSetting] = [
 
 let package = Package(
     name: "logitd",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "logitd", targets: ["logitd"]),
         .library(name: "LogitMath", targets: ["LogitMath"]),
@@ -109,6 +108,7 @@ let package = Package(
         // libcurl, the real client the integration tests drive the server with.
         .systemLibrary(
             name: "CCurl",
+            path: "Tests/CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),

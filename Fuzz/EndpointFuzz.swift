@@ -1,17 +1,17 @@
 // The shared half of the endpoint fuzz targets (sigmoid, softmax, linear, classify). run.sh compiles
-// it into a module named LogitService with the request-side LogitService sources (ComputeRoutes,
-// ContentType, Decoding, Endpoints, Logits, Problem, Requests, Responses) and ReferenceJSON.swift,
-// against JSONCodec, LogitMath, Routing and HTTPServer's Messages built as modules of their own;
-// each target is then one file of Fuzz/Entry/ that `@testable import`s it. Service.swift (metrics,
-// logging, the socket server) is left out; `fuzzRouter` registers the compute routes through the
-// service's own `ComputeRoutes`.
+// it into a module named LogitService with the service's compute-route sources (ComputeRoutes,
+// ContentType, Problem) and ReferenceJSON.swift, against LogitAPI (the domain layer), JSONCodec,
+// LogitMath, Routing and HTTPServer's Messages, each built as a module of its own; each target is
+// then one file of Fuzz/Entry/ that `@testable import`s it. Service.swift (metrics, logging, the
+// socket server) is left out; `fuzzRouter` registers the compute routes through the service's own
+// `ComputeRoutes`, so nothing here copies service code.
 //
 // Each input is a request body, posted as `application/json` to the endpoint through the real
 // `Router`. Invariants, each a crash (so libFuzzer keeps the input) when broken:
 // 1. The answer is a 200 or a problem: 400 exactly when the body is not JSON (checked against a
 //    reference RFC 8259 validator, `ReferenceJSON`), else 422. Never 415 (the type is JSON), never
 //    500. A problem is `application/problem+json` whose type, title and status match and whose
-//    detail is not empty, and it is the very problem `decodeBody` gives when decoding fails there.
+//    detail is not empty, and it is the very problem `JSONWire` gives when decoding fails there.
 // 2. A 200 is `application/json` that decodes back (with the JSONCodec decoder) into the
 //    endpoint's response shape: only finite numbers, the input's shape, probabilities in [0, 1],
 //    softmax rows summing to 1 within 1e-12, and values within a tolerance of a plain reference
@@ -20,6 +20,8 @@
 import Glibc
 import HTTPServer
 import JSONCodec
+import LogitAPI
+import LogitMath
 import Routing
 
 // MARK: The route table, as the service registers it
@@ -58,12 +60,18 @@ func post<Input: Decodable>(_ body: [UInt8], to path: String, as _: Input.Type) 
         case .offload(let work): work()
         }
     // What the same decoding says on its own: the response must agree with it.
-    let decoded: Result<Input, Problem> = Result { () throws(Problem) in try decodeBody(Input.self, from: body) }
+    let decoded: Result<Input, Problem> = Result { () throws(Problem) in
+        do throws(APIError) {
+            return try JSONWire().decode(Input.self, from: body)
+        } catch {
+            throw Problem(error)
+        }
+    }
     let isJSON = ReferenceJSON.isValid(body)
 
     switch response.status.code {
     case 200:
-        guard case .success(let input) = decoded else { fail("200 for a body decodeBody refuses", body: body) }
+        guard case .success(let input) = decoded else { fail("200 for a body JSONWire refuses", body: body) }
         guard response.headers["Content-Type"] == "application/json" else {
             fail("200 without application/json", body: body)
         }
@@ -75,7 +83,7 @@ func post<Input: Decodable>(_ body: [UInt8], to path: String, as _: Input.Type) 
         }
         if case .failure(let expected) = decoded {
             guard expected.status.code == problem.status, expected.detail == problem.detail else {
-                fail("the problem differs from decodeBody's (\(expected))", body: body)
+                fail("the problem differs from JSONWire's (\(expected))", body: body)
             }
         } else if problem.status != 422 {
             fail("a decodable request refused with \(problem.status)", body: body)
@@ -110,8 +118,47 @@ func decodeOutput<T: Decodable>(_ type: T.Type, _ output: [UInt8], body: [UInt8]
     }
 }
 
+/// A vector or a batch, as the answers' checks read it.
+protocol Rows {
+    var rows: [[Double]] { get }
+    var isBatch: Bool { get }
+}
+
+/// A vector or batch in an answer, read independently of LogitAPI's `Batch`.
+enum Logits: Decodable, Rows {
+    case vector([Double])
+    case batch([[Double]])
+
+    init(from decoder: any Decoder) throws {
+        let value = try decoder.singleValueContainer()
+        if let v = try? value.decode([Double].self) {
+            self = .vector(v)
+        } else {
+            self = .batch(try value.decode([[Double]].self))
+        }
+    }
+
+    var rows: [[Double]] {
+        switch self {
+        case .vector(let v): [v]
+        case .batch(let b): b
+        }
+    }
+
+    var isBatch: Bool {
+        if case .batch = self { return true }
+        return false
+    }
+}
+
+extension Batch: Rows {
+    var rows: [[Double]] { matrix.arrays }
+    var isBatch: Bool { !isVector }
+    var columns: Int { matrix.columns }
+}
+
 /// Checks that `out` has the same shape as `input` (vector for vector, k×n for k×n).
-func checkSameShape(_ out: Logits, _ input: Logits, _ what: String, body: [UInt8]) {
+func checkSameShape(_ out: some Rows, _ input: some Rows, _ what: String, body: [UInt8]) {
     let rowsOut = out.rows.map(\.count)
     let rowsIn = input.rows.map(\.count)
     guard out.isBatch == input.isBatch, rowsOut == rowsIn else {
@@ -147,10 +194,10 @@ func close(_ a: Double, _ b: Double, relative: Double = 1e-12, absolute: Double 
 
 /// W·x + b in the plainest way, with the bound Σ|w·x| + |b| that its error is measured against.
 func referenceLinear(_ layer: LinearLayer, _ x: [Double]) -> [(value: Double, bound: Double)] {
-    layer.weights.indices.map { i in
+    (0..<layer.weights.rows).map { i in
         var value = layer.bias?[i] ?? 0
         var bound = abs(value)
-        for (w, v) in zip(layer.weights[i], x) {
+        for (w, v) in zip(layer.weights.row(i), x) {
             value += w * v
             bound += abs(w * v)
         }

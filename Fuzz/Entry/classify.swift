@@ -7,6 +7,9 @@
 // also checked against the row order (softmax) or libm's σ (sigmoid); scores from a linear layer
 // against the plain W·x + b (as in the linear target).
 
+import LogitAPI
+import LogitMath
+
 @testable import LogitService
 
 struct TopOutput: Decodable, Equatable {
@@ -40,7 +43,7 @@ public func fuzzClassify(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     case .logits(let l):
         (isBatch, scores, classes) = (l.isBatch, l.rows, l.columns)
     case .layer(let layer):
-        (isBatch, scores, classes) = (layer.input.isBatch, nil, layer.weights.count)
+        (isBatch, scores, classes) = (layer.input.isBatch, nil, layer.weights.rows)
     }
     let results =
         isBatch

@@ -4,6 +4,9 @@
 // exactly when an activation is asked for, with the logits' shape (sigmoid: in [0, 1]; softmax:
 // each row sums to 1 and follows the order of the logits).
 
+import LogitAPI
+import LogitMath
+
 @testable import LogitService
 
 struct LinearOutput: Decodable {
@@ -17,7 +20,7 @@ public func fuzzLinear(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     guard let (request, output) = post(body, to: "/linear", as: LinearRequest.self) else { return 0 }
     let out = decodeOutput(LinearOutput.self, output, body: body)
     let layer = request.layer
-    let m = layer.weights.count
+    let m = layer.weights.rows
     guard out.logits.isBatch == layer.input.isBatch, out.logits.rows.count == layer.input.rows.count,
         out.logits.rows.allSatisfy({ $0.count == m })
     else { fail("logits of the wrong shape: \(out.logits.rows.map(\.count)) for \(m) outputs", body: body) }

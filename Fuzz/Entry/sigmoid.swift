@@ -5,6 +5,8 @@
 
 import Glibc
 
+import LogitAPI
+
 @testable import LogitService
 
 struct SigmoidOutput: Decodable {

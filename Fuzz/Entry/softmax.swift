@@ -6,6 +6,8 @@
 
 import Glibc
 
+import LogitAPI
+
 @testable import LogitService
 
 struct SoftmaxOutput: Decodable {

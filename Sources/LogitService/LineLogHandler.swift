@@ -1,27 +1,21 @@
-import HTTPServer
+import Glibc
+package import HTTPServer
 package import Logging
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// A `LogHandler` that writes each record as one line to a file descriptor (stderr by default),
 /// in swift-log's `StreamLogHandler` format:
 /// `2026-11-29T21:25:03+0000 info logitd: [LogitService] POST /softmax 200 117B 0.215ms`.
 ///
 /// Why not `StreamLogHandler`: the access log writes a line per request, and there it cost more
-/// than parsing, computing and answering a small request together (callgrind, see README
+/// than parsing, computing and answering a small request together (Benchmarks/README.md, README
 /// "Performance"): `strftime` and `localtime` on every line, a 255-byte array and three Strings
 /// per line, `flockfile`, `fputs` and `fflush`. This one formats the timestamp once per second
 /// (shared by every handler made from one `Clock`), assembles the line in one byte array sized up
 /// front, and hands it to the kernel in a single `write(2)`, which keeps concurrent lines whole without a lock of
-/// our own (the kernel serialises writes to one open file). On an event loop, the lines of a batch share
-/// one `write(2)` at the batch's end (`EventLoop.writeAtBatchEnd`).
-package struct LineLogHandler: LogHandler {
+/// our own (the kernel serialises writes to one open file). As the service's `AccessLog`, it writes
+/// each response's line through the server's `BatchOutput`, so the lines of an event loop's batch share
+/// one `write(2)` at the batch's end.
+package struct LineLogHandler: LogHandler, AccessLog {
     package var logLevel: Logger.Level = .info
     package var metadata: Logger.Metadata = [:] {
         didSet { prettyMetadata = Self.prettify(metadata) }
@@ -59,20 +53,15 @@ package struct LineLogHandler: LogHandler {
         let line = LineLogHandler.format(
             timestamp: clock.current(), level: event.level, label: label, metadata: pretty, source: event.source,
             message: event.message.description)
-        // On an event loop, with the rest of its batch's lines (see `EventLoop.writeAtBatchEnd`).
-        let batched = line.withUnsafeBytes { EventLoop.writeAtBatchEnd($0, to: fd) }
-        if !batched { line.withUnsafeBytes { writeAll(fd, $0) } }
+        line.withUnsafeBytes { writeAll(fd, $0) }
     }
 
     /// The access log's line for one response: exactly what `log(event:)` writes for an info record
     /// with message `METHOD PATH STATUS BYTESB MSms` logged from LogitService, assembled from the
-    /// record's parts into one byte array.
-    ///
-    /// Why: through `Logger.info` the line was a message String built by interpolation (and one more for
-    /// the milliseconds), a `LogEvent`, the calling module's name cut out of `#fileID`, then the line:
-    /// 7 % of a small request's CPU (perf, run.sh's small load), most of it in String appends.
-    package func logAccess(method: String, path: String, status: Int, bodyBytes: Int, duration: Duration) {
-        guard logLevel <= .info else { return }
+    /// record's parts into one byte array (through `Logger.info` the line cost several Strings and a
+    /// `LogEvent` per response; see Benchmarks/README.md). Nil below the handler's level.
+    package func accessLine(method: String, path: String, status: Int, bodyBytes: Int, duration: Duration) -> [UInt8]? {
+        guard logLevel <= .info else { return nil }
         let timestamp = clock.current()
         var line: [UInt8] = []
         line.reserveCapacity(timestamp.utf8.count + label.utf8.count + method.utf8.count + path.utf8.count + 96)
@@ -82,8 +71,17 @@ package struct LineLogHandler: LogHandler {
         Self.appendAccessMessage(
             method: method, path: path, status: status, bodyBytes: bodyBytes, duration: duration, to: &line)
         line.append(UInt8(ascii: "\n"))
-        let batched = line.withUnsafeBytes { EventLoop.writeAtBatchEnd($0, to: fd) }
-        if !batched { line.withUnsafeBytes { writeAll(fd, $0) } }
+        return line
+    }
+
+    /// Writes the response's access line through `output` (with the event loop's batch).
+    package func record(_ record: ResponseRecord, output: BatchOutput) {
+        guard
+            let line = accessLine(
+                method: record.method, path: record.path, status: record.status, bodyBytes: record.bodyBytes,
+                duration: record.duration)
+        else { return }
+        line.withUnsafeBytes { output.write($0, to: fd) }
     }
 
     /// The access log's message, `METHOD PATH STATUS BYTESB MSms`, the milliseconds with three decimals

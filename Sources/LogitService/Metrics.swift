@@ -124,10 +124,3 @@ package final class ServiceMetrics: Sendable {
         return buffer
     }
 }
-
-extension Duration {
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

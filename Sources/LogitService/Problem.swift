@@ -39,13 +39,13 @@ extension ErrorStyle {
     package static let problem = ErrorStyle { status, detail in
         Response(
             status: status, contentType: "application/problem+json",
-            body: encodedOrPlain(ProblemBody(title: status.reasonPhrase, status: status.code, detail: detail), detail))
+            body: encodedOrPlain(ProblemJSON(title: status.reasonPhrase, status: status.code, detail: detail), detail))
     }
 
     /// The inference protocol's error body, `{"error": "..."}` (KServe V2 / Open Inference Protocol).
     package static let inferenceProtocol = ErrorStyle { status, detail in
         Response(
-            status: status, contentType: "application/json", body: encodedOrPlain(ErrorBody(error: detail), detail))
+            status: status, contentType: "application/json", body: encodedOrPlain(ErrorJSON(error: detail), detail))
     }
 
     /// JSON for `value`; the detail as bytes in the impossible case that a String cannot be written.
@@ -54,13 +54,13 @@ extension ErrorStyle {
     }
 }
 
-private struct ProblemBody: Encodable {
+private struct ProblemJSON: Encodable {
     var type = "about:blank"
     var title: String
     var status: Int
     var detail: String
 }
 
-private struct ErrorBody: Encodable {
+private struct ErrorJSON: Encodable {
     var error: String
 }

@@ -26,9 +26,15 @@ package final class LogitService: Sendable {
         var openConnections: Int { server.withLock { $0?.openConnections ?? 0 } }
     }
 
-    package init(logger: Logger, models: ModelRegistry = ModelRegistry()) {
+    /// Where each response's access line goes.
+    package let accessLog: any AccessLog
+
+    /// - Parameter accessLog: the access log; by default `logger`'s `info`. `logitd` passes its
+    ///   `LineLogHandler`, which writes the lines with the event loop's batch.
+    package init(logger: Logger, models: ModelRegistry = ModelRegistry(), accessLog: (any AccessLog)? = nil) {
         self.logger = logger
         self.models = models
+        self.accessLog = accessLog ?? LoggerAccessLog(logger: logger)
         router = Self.makeRouter(metrics: metrics, state: state, models: models)
     }
 
@@ -53,8 +59,7 @@ package final class LogitService: Sendable {
         let router = self.router
         let metrics = self.metrics
         let logger = self.logger
-        // The service's own handler writes access lines without going through `Logger.info`.
-        let lines = logger.handler as? LineLogHandler
+        let accessLog = self.accessLog
         var configuration = configuration
         // The server's own errors in the format of the path's route group.
         configuration.errorResponse = { error in
@@ -76,11 +81,11 @@ package final class LogitService: Sendable {
                 }
                 return reply
             },
-            onResponse: { record in
+            onResponse: { record, output in
                 // The server's own errors (413 on /softmax) are labelled by the path's route too.
                 let route = record.route ?? router.template(for: record.path[...]) ?? "unmatched"
                 metrics.record(route: route, method: record.method, status: record.status, duration: record.duration)
-                Self.logAccess(record, logger: logger, lines: lines)
+                accessLog.record(record, output: output)
             })
         state.server.withLock { $0 = server }
         return try server.start()
@@ -99,22 +104,6 @@ package final class LogitService: Sendable {
     }
 
     package var isReady: Bool { state.ready.load(ordering: .acquiring) }
-
-    /// One line per response: method, path, status, body bytes, duration (API.md "Running it").
-    static func logAccess(_ record: ResponseRecord, logger: Logger, lines: LineLogHandler?) {
-        guard logger.logLevel <= .info else { return }
-        if let lines {
-            lines.logAccess(
-                method: record.method, path: record.path, status: record.status, bodyBytes: record.bodyBytes,
-                duration: record.duration)
-            return
-        }
-        var message: [UInt8] = []
-        LineLogHandler.appendAccessMessage(
-            method: record.method, path: record.path, status: record.status, bodyBytes: record.bodyBytes,
-            duration: record.duration, to: &message)
-        logger.info("\(String(decoding: message, as: UTF8.self))")
-    }
 
     // MARK: Routes
 

@@ -72,13 +72,11 @@ struct Logitd: ParsableCommand {
         #endif
         let serverConfiguration = configuration
         LoggingSystem.bootstrap { LineLogHandler(label: $0) }
-        let logger = {
-            var logger = Logger(label: "logitd")
-            logger.logLevel = level
-            return logger
-        }()
+        var lines = LineLogHandler(label: "logitd")
+        lines.logLevel = level
+        let logger = Logger(label: "logitd") { _ in lines }
 
-        let service = LogitService(logger: logger, models: models)
+        let service = LogitService(logger: logger, models: models, accessLog: lines)
         // SIGHUP reloads the models on the signal's own queue: the whole new set, or the old one kept.
         Signals.install([SIGHUP]) { _ in
             logger.info("received SIGHUP; reloading models")

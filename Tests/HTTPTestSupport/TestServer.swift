@@ -62,7 +62,8 @@ package func withRunningServer<T>(
     if configuration.host != "::1" { configuration.host = "127.0.0.1" }
     configuration.port = 0
     let server = Server(
-        configuration: configuration, logger: silentLogger, responder: responder, onResponse: onResponse)
+        configuration: configuration, logger: silentLogger, responder: responder,
+        onResponse: { record, _ in onResponse(record) })
     let (_, port) = try server.start()
     do {
         let result = try await body(server, port)

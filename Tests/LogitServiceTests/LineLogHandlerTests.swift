@@ -1,4 +1,5 @@
 import Foundation
+import HTTPServer
 import Logging
 import LogitService
 import Testing
@@ -48,8 +49,10 @@ import Testing
                 let handler = logger.handler as! LineLogHandler
                 for r in records {
                     logger.info("\(r.method) \(r.path) \(r.status) \(r.bytes)B \(r.ms)ms", source: "LogitService")
-                    handler.logAccess(
-                        method: r.method, path: r.path, status: r.status, bodyBytes: r.bytes, duration: r.duration)
+                    handler.record(
+                        ResponseRecord(
+                            method: r.method, path: r.path, status: r.status, bodyBytes: r.bytes, duration: r.duration),
+                        output: .immediate)
                 }
             }
             let lines = out.split(separator: "\n").map { $0.drop { $0 != " " } }
@@ -62,8 +65,9 @@ import Testing
         }
         // Below the handler's level, neither writes.
         let quiet = captured(level: .warning) { logger in
-            (logger.handler as! LineLogHandler).logAccess(
-                method: "GET", path: "/", status: 200, bodyBytes: 1, duration: .zero)
+            (logger.handler as! LineLogHandler).record(
+                ResponseRecord(method: "GET", path: "/", status: 200, bodyBytes: 1, duration: .zero), output: .immediate
+            )
         }
         #expect(quiet.isEmpty)
     }

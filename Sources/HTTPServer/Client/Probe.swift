@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// A minimal blocking HTTP/1.1 GET, for health checks run inside a container that has no curl
 /// (`logitd healthcheck`). It reads only the status line.

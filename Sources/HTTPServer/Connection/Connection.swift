@@ -1,12 +1,7 @@
 import Dispatch
+import Glibc
 import Logging
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// One accepted socket: reads, parses, runs the handler and writes, all on its `EventLoop`'s queue.
 ///
@@ -310,7 +305,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             ResponseRecord(
                 method: requestMethod, path: requestPath, route: requestRoute, status: response.status.code,
                 bodyBytes: headOnly || !response.status.mayHaveBody ? 0 : response.body.count,
-                duration: ContinuousClock.now - start))
+                duration: ContinuousClock.now - start), BatchOutput(loop: loop))
         requestMethod = "-"
         requestPath = "-"
         requestRoute = nil
@@ -394,17 +389,15 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     /// kernel still reports the socket readable at once on end of input or an error, and before the
     /// mark when its receive buffer is under pressure, so a body larger than the buffer cannot stall.
     private func updateReceiveLowWater() {
-        #if os(Linux)
-            guard !isClosed else { return }
-            var wanted: Int32 = 1
-            if !lingering && !closeAfterFlush, let missing = parser.largeBodyBytesMissing {
-                wanted = Int32(clamping: missing)
-            }
-            guard wanted != receiveLowWater else { return }
-            if setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &wanted, socklen_t(MemoryLayout<Int32>.size)) == 0 {
-                receiveLowWater = wanted
-            }
-        #endif
+        guard !isClosed else { return }
+        var wanted: Int32 = 1
+        if !lingering && !closeAfterFlush, let missing = parser.largeBodyBytesMissing {
+            wanted = Int32(clamping: missing)
+        }
+        guard wanted != receiveLowWater else { return }
+        if setsockopt(fd, SOL_SOCKET, SO_RCVLOWAT, &wanted, socklen_t(MemoryLayout<Int32>.size)) == 0 {
+            receiveLowWater = wanted
+        }
     }
 
     private func suspendReading() {
@@ -490,12 +483,4 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
         }
     }
 
-}
-
-extension Duration {
-    /// The whole nanoseconds in this duration (clamped to `Int`).
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
 }

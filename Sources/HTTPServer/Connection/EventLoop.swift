@@ -1,15 +1,6 @@
+import CLinux
 import Dispatch
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-#if os(Linux)
-    import CLinux
-#endif
+import Glibc
 
 /// What an `EventLoop` calls when a registered socket is ready. Called on the loop's queue.
 protocol EventLoopHandler: AnyObject {
@@ -24,7 +15,7 @@ protocol EventLoopHandler: AnyObject {
 /// Why not a Dispatch source per socket, as the server first had: on Linux, libdispatch's manager
 /// thread waits in epoll, hands each source's event to a pool thread, and that thread re-arms the
 /// source through the manager again, so every small request paid about two context switches
-/// (perf: 1.9 per request; the scheduler was the largest single cost, 17 %). Here one such hop
+/// (the scheduler was the largest single cost). Here one such hop
 /// carries every connection that became ready meanwhile, and a loaded server gets many per hop.
 /// Accept, reads, writes and timers are still all driven by Dispatch sources, and Dispatch's pool
 /// still runs the loops and the handlers too large to run on them.
@@ -40,25 +31,18 @@ package final class EventLoop: @unchecked Sendable {
     private var deferred: [any EventLoopHandler] = []
     /// A batch of ready sockets is being run (on `queue`).
     private(set) var isPolling = false
-    /// `runReady` is running: what `writeAtBatchEnd` collects is written when it returns.
+    /// `runReady` is running: what `appendToBatch` collects is written when it returns.
     private var inBatch = false
     /// Where the loop's connections receive, each copying what it got into its parser before the
     /// next runs: one buffer per loop rather than 64 KiB per connection, so it can be larger (a
     /// 2.5 MB body in 10 reads, not 40) and idle connections hold none.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 * 1024, alignment: 16)
     /// Bytes for `batchedDescriptor` that code running in this batch asked to write (see
-    /// `writeAtBatchEnd`), written when the batch ends.
+    /// `BatchOutput`), written when the batch ends.
     private var batchedBytes: [UInt8] = []
     private var batchedDescriptor: Int32 = -1
     /// Batched bytes past this are written at once, mid-batch.
     private static let batchedBytesLimit = 64 * 1024
-    /// Identifies a loop's queue, so that code can find the loop it runs on.
-    private static let key = DispatchSpecificKey<Unowned>()
-
-    private struct Unowned {
-        unowned let loop: EventLoop
-    }
-
     /// The process's loops, one per CPU it may use (see `usableCPUs`), created on first use and
     /// kept for the life of the process, as Dispatch's own threads are.
     static let shared: [EventLoop] = (0..<usableCPUs()).map { EventLoop(index: $0) }
@@ -77,12 +61,10 @@ package final class EventLoop: @unchecked Sendable {
     private init(index: Int) {
         // No target: a serial queue's default is Dispatch's overcommit pool, which gives a busy
         // queue a thread even when the default pool's threads are all running handlers. A loop
-        // must not wait behind the large requests it handed off (large softmax, 4 connections, the
-        // server on one CPU: 59.5 req/s when loops shared the default pool, 69.6 now).
+        // must not wait behind the large requests it handed off (Benchmarks/README.md has the figures).
         queue = DispatchQueue(label: "logitd.loop.\(index)")
         source = DispatchSource.makeReadSource(fileDescriptor: poller.descriptor, queue: queue)
         source.setEventHandler { [unowned self] in runReady() }
-        queue.setSpecific(key: Self.key, value: Unowned(loop: self))
         source.resume()
     }
 
@@ -127,21 +109,17 @@ package final class EventLoop: @unchecked Sendable {
         writeBatchedBytes()
     }
 
-    /// Writes `bytes` to `fd` once the event loop batch that is running on this thread ends, with
-    /// whatever else the batch wrote to `fd`; returns false, writing nothing, when the caller is not
-    /// running in a loop's batch (it then writes the bytes itself).
-    ///
-    /// Why: the access log's line per response was a `write(2)` per request, 3.5 % of a small
-    /// request's time; the lines of a batch now go out in one. They are whole lines, in order per
-    /// loop, and at most one batch late (microseconds).
-    package static func writeAtBatchEnd(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Bool {
-        guard let loop = DispatchQueue.getSpecific(key: key)?.loop, loop.inBatch else { return false }
-        if loop.batchedDescriptor != fd {
-            loop.writeBatchedBytes()
-            loop.batchedDescriptor = fd
+    /// Appends `bytes` for `fd` to what this loop writes once the batch it is running ends, with
+    /// whatever else the batch wrote to `fd`; false, appending nothing, when no batch is running
+    /// (the caller then writes the bytes itself). On the loop's queue.
+    func appendToBatch(_ bytes: UnsafeRawBufferPointer, to fd: Int32) -> Bool {
+        guard inBatch else { return false }
+        if batchedDescriptor != fd {
+            writeBatchedBytes()
+            batchedDescriptor = fd
         }
-        loop.batchedBytes.append(contentsOf: bytes)
-        if loop.batchedBytes.count >= batchedBytesLimit { loop.writeBatchedBytes() }
+        batchedBytes.append(contentsOf: bytes)
+        if batchedBytes.count >= Self.batchedBytesLimit { writeBatchedBytes() }
         return true
     }
 
@@ -156,39 +134,31 @@ package final class EventLoop: @unchecked Sendable {
     /// Holds `handler`'s output until the batch being run ends, then calls `flushDeferredOutput`.
     ///
     /// Why: the answers of a batch then reach the clients together. Sent one by one, between
-    /// computations, each answer found its client asleep again and paid for waking it (16 % of the
-    /// server's CPU in `sock_def_readable`'s wake-up under run.sh's small load); sent together, the
-    /// first wakes the client and the rest find it running.
+    /// computations, each answer found its client asleep again and paid for waking it; sent
+    /// together, the first wakes the client and the rest find it running.
     func deferFlush(_ handler: any EventLoopHandler) {
         dispatchPrecondition(condition: .onQueue(queue))
         deferred.append(handler)
     }
 
     /// How many CPUs the process may use: its affinity mask (taskset, cpusets) on Linux, capped by
-    /// a cgroup v2 CPU quota (a container's `--cpus`, a pod's CPU limit), rounded up; the online
-    /// cores elsewhere. One loop per CPU keeps every CPU busy without loops taking turns on one.
+    /// a cgroup v2 CPU quota (a container's `--cpus`, a pod's CPU limit), rounded up. One loop per CPU keeps every CPU busy without loops taking turns on one.
     package static func usableCPUs() -> Int {
         let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        #if os(Linux)
-            var cpus = Int(clinux_affinity_cpu_count())
-            if cpus <= 0 { cpus = online }
-            if let quota = cgroupCPUQuota() { cpus = min(cpus, quota) }
-            return max(1, cpus)
-        #else
-            return max(1, online)
-        #endif
+        var cpus = Int(clinux_affinity_cpu_count())
+        if cpus <= 0 { cpus = online }
+        if let quota = cgroupCPUQuota() { cpus = min(cpus, quota) }
+        return max(1, cpus)
     }
 
-    #if os(Linux)
-        private static func cgroupCPUQuota() -> Int? {
-            guard let file = fopen("/sys/fs/cgroup/cpu.max", "r") else { return nil }
-            defer { fclose(file) }
-            var line = [CChar](repeating: 0, count: 64)
-            guard fgets(&line, Int32(line.count), file) != nil else { return nil }
-            return cpuQuota(
-                cpuMax: String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-    #endif
+    private static func cgroupCPUQuota() -> Int? {
+        guard let file = fopen("/sys/fs/cgroup/cpu.max", "r") else { return nil }
+        defer { fclose(file) }
+        var line = [CChar](repeating: 0, count: 64)
+        guard fgets(&line, Int32(line.count), file) != nil else { return nil }
+        return cpuQuota(
+            cpuMax: String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self))
+    }
 
     /// The CPUs a cgroup v2 `cpu.max` line allows, rounded up: "150000 100000" is 1.5 CPUs, so 2;
     /// nil for "max 100000" (no limit) or anything unreadable.

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Musl)
-    import Musl
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// What a connection has yet to send, in order: heads and small bodies assembled in one buffer,
 /// large bodies queued as the handler made them, and all of it sent with `sendmsg` over several

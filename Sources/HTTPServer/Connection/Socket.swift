@@ -1,24 +1,12 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
-/// Flags for `send`: on Linux `MSG_NOSIGNAL`, so a write to a socket the peer reset returns EPIPE
-/// instead of raising SIGPIPE and killing the process (Darwin uses `SO_NOSIGPIPE` per socket).
-#if canImport(Darwin)
-    let sendNoSignal: Int32 = 0
-#else
-    let sendNoSignal = Int32(MSG_NOSIGNAL)
-#endif
+/// Flags for `send`: `MSG_NOSIGNAL`, so a write to a socket the peer reset returns EPIPE instead
+/// of raising SIGPIPE and killing the process.
+let sendNoSignal = Int32(MSG_NOSIGNAL)
 
 /// Shuts the sending side of `fd` (the peer reads EOF) while it can still be read from.
 func shutdownWriting(_ fd: Int32) {
-    #if canImport(Glibc)
-        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
-    #else
-        _ = Darwin.shutdown(fd, SHUT_WR)
-    #endif
+    _ = Glibc.shutdown(fd, Int32(SHUT_WR))
 }
 
 /// Writes all of `bytes` to `fd`, retrying on EINTR and short writes; gives up quietly if the

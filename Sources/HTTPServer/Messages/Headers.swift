@@ -50,13 +50,10 @@ package struct Headers: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equa
             && zip(lhs.fields, rhs.fields).allSatisfy { Headers.equal($0.name, $1.name) && $0.value == $1.value }
     }
 
-    /// `equal` for two Strings, the case of every lookup, compiled here once. Other modules call
-    /// this rather than the generic one, which they would run unspecialised: called from
-    /// LogitService (`Content-Type`, every request) the generic spent 12 % of a small request's
-    /// CPU in the runtime's generic-metadata lookups for `Zip2Sequence` (perf, run.sh's small load).
-    ///
+    /// `equal` for two Strings, the case of every lookup, compiled here once: other modules would run
+    /// the generic one unspecialised, paying the runtime's generic-metadata lookups on every request.
     /// The bytes are compared in place where both strings have them contiguous (native strings, small
-    /// ones included): the `UTF8View` iterator's per-byte checks were 1.2 % of a small request's CPU.
+    /// ones included), without the `UTF8View` iterator's per-byte checks. (Figures: Benchmarks/README.md.)
     package static func equal(_ a: String, _ b: String) -> Bool {
         let a = a.utf8
         let b = b.utf8

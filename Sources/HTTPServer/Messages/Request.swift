@@ -21,11 +21,6 @@ package struct Request: Sendable, Equatable {
     package var path: Substring { targetPath(target) }
 }
 
-extension RequestHead {
-    /// The target's path, without the query.
-    package var path: Substring { targetPath(target) }
-}
-
 /// `target` up to its `?`, searched for as a byte, not a `Character`: an ASCII byte's index is a
 /// valid `String` index, and the path is read on every request.
 func targetPath(_ target: String) -> Substring {

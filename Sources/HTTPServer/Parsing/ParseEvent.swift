@@ -49,3 +49,8 @@ package enum ParseEvent: Sendable, Equatable {
     /// Terminal: answer `status` with `Connection: close`. The parser produces nothing after it.
     case error(ParseError)
 }
+
+extension RequestHead {
+    /// The target's path, without the query.
+    package var path: Substring { targetPath(target) }
+}

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// The `Date` header value (RFC 9110 §6.6.1, IMF-fixdate), formatted at most once per second.
 ///

@@ -1,11 +1,6 @@
 import Dispatch
+import Glibc
 import Logging
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// The listening socket: binds, and accepts on its own queue until the kernel says EAGAIN, handing
 /// each new descriptor to `onAccept`. Accepting never waits for a connection's work.

@@ -1,12 +1,7 @@
 import Dispatch
+import Glibc
 package import Logging
 import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// An HTTP/1.1 server on POSIX sockets and Dispatch: a `Listener` accepts, and each socket becomes
 /// a `Connection` on an event loop. It knows no routes and no error format: `responder` answers
@@ -30,7 +25,7 @@ package final class Server: Sendable {
 
     package init(
         configuration: ServerConfiguration, logger: Logger, responder: @escaping Responder,
-        onResponse: @escaping @Sendable (ResponseRecord) -> Void = { _ in }
+        onResponse: @escaping @Sendable (ResponseRecord, BatchOutput) -> Void = { _, _ in }
     ) {
         context = ServerContext(
             configuration: configuration, logger: logger, responder: responder, onResponse: onResponse)
@@ -109,9 +104,6 @@ package final class Server: Sendable {
     private func accepted(_ fd: Int32) {
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
-        #if canImport(Darwin)
-            setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
-        #endif
         enum Verdict {
             case accept(Connection)
             case full, stopping
@@ -156,7 +148,8 @@ package final class Server: Sendable {
         close(fd)
         context.onResponse(
             ResponseRecord(
-                method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero))
+                method: "-", path: "-", status: 503, bodyBytes: response.body.count, duration: .zero),
+            .immediate)
     }
 
     private func closed(_ connection: Connection) {

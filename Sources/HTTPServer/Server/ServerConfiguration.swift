@@ -20,7 +20,7 @@ package struct ServerConfiguration: Sendable {
     /// silently, RFC 9112 §9.8); 60 s matches common load balancers' idle timeouts.
     package var idleTimeout: Duration = .seconds(60)
     /// The most connections open at once; one more is answered 503 and closed. Each connection
-    /// holds a descriptor and a 64 KiB read buffer, so 1024 bounds memory at tens of MiB; run the
+    /// holds a descriptor, its parser's buffer and its output, so 1024 bounds memory at tens of MiB; run the
     /// process with `ulimit -n` comfortably above it.
     package var maxConnections: Int = 1024
     /// How long a graceful shutdown waits for requests in progress before it closes them anyway;

@@ -6,7 +6,7 @@ final class ServerContext: Sendable {
     let configuration: ServerConfiguration
     let limits: ParserLimits
     let responder: Responder
-    let onResponse: @Sendable (ResponseRecord) -> Void
+    let onResponse: @Sendable (ResponseRecord, BatchOutput) -> Void
     let logger: Logger
     let dateCache = DateCache()
     /// Set once graceful shutdown begins. A connection checks it before each request it parses,
@@ -20,7 +20,7 @@ final class ServerContext: Sendable {
 
     init(
         configuration: ServerConfiguration, logger: Logger, responder: @escaping Responder,
-        onResponse: @escaping @Sendable (ResponseRecord) -> Void
+        onResponse: @escaping @Sendable (ResponseRecord, BatchOutput) -> Void
     ) {
         self.configuration = configuration
         self.limits = ParserLimits(

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
+import Glibc
 
 /// Why `Server.start()` failed, with the `errno` of the failing call so that the caller can say
 /// "address already in use" rather than "something went wrong".
