@@ -43,29 +43,44 @@ package func flattenedNumbers(of decoder: any Decoder, as leaf: NumberLeaf) thro
             k = context.tape.next(after: k)
         }
     }
+    // The common leaves (finite numbers read as Double or Float) are read from the tape in place; anything else,
+    // a failure included, goes through `leaf(at:as:path:)`, which builds the element's coding path only then.
+    let fast: NumberLeaf? = leaf == .double || leaf == .float ? leaf : nil
     return try [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-        var k = root + 1
-        var i = 0
-        while k < end {
-            let node = context.node(k)
-            if node.kind == .array {
-                k += 1
-                continue
-            }
-            if leaf == .double, node.kind == .number {
-                let value = Double(bitPattern: node.payload)
-                if value.isFinite {
-                    buffer[i] = value
+        try context.tape.bytes.withUnsafeBufferPointer { bytes in
+            try context.tape.nodes.withUnsafeBufferPointer { nodes in
+                var k = root + 1
+                var i = 0
+                while k < end {
+                    let node = nodes[k]
+                    if node.kind == .array {
+                        k += 1
+                        continue
+                    }
+                    let value = Double(bitPattern: node.payload)
+                    if let fast, node.kind == .number, value.isFinite {
+                        if fast == .double {
+                            buffer[i] = value
+                        } else {
+                            let literal = UnsafeBufferPointer(rebasing: bytes[Int(node.start)..<Int(node.end)])
+                            let float = DecimalConversion.float(fromDouble: value, literal: literal)
+                            guard float.isFinite else {
+                                buffer[i] = try context.leaf(
+                                    at: k, as: leaf, path: context.path(to: k, from: root, decoder.codingPath))
+                                preconditionFailure("a number beyond Float's range read as a Float")
+                            }
+                            buffer[i] = Double(float)
+                        }
+                        k += 1
+                    } else {
+                        buffer[i] = try context.leaf(
+                            at: k, as: leaf, path: context.path(to: k, from: root, decoder.codingPath))
+                        k = context.tape.next(after: k)
+                    }
                     i += 1
                     initialized = i
-                    k += 1
-                    continue
                 }
             }
-            buffer[i] = try context.leaf(at: k, as: leaf, path: context.path(to: k, from: root, decoder.codingPath))
-            i += 1
-            initialized = i
-            k = context.tape.next(after: k)
         }
     }
 }

@@ -48,6 +48,8 @@ private func failure(_ data: String, as leaf: String = "double") -> String? {
     @Test func floatLeavesAreRoundedFromTheirLiteral() throws {
         // 0.1 as a Float widened is not the Double 0.1; 16777217 is not a Float and rounds to even.
         #expect(try flatten("[0.1, 16777217]", as: "float") == [Double(Float(0.1)), 16_777_216])
+        // Finite as a Double, beyond Float's range: refused, not read as infinity.
+        #expect(failure("[[1], [1e39]]", as: "float") == "data[1][0]: number 1e39 is out of range")
     }
 
     @Test func integerLeavesAreRangeChecked() throws {
