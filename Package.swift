@@ -88,7 +88,7 @@ let package = Package(
             name: "LogitService",
             dependencies: [
                 "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing", "LogitVersion", "LogitModels",
-                "InferenceProtocol", "Pictures", "Playground",
+                "InferenceProtocol", "Pictures", "Playground", "ContentCoding",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -129,7 +129,7 @@ let package = Package(
             dependencies: ["InferenceProtocol", "LogitModels", "LogitMath", "JSONCodec", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
-            name: "ContentCodingTests", dependencies: ["ContentCoding", "CZlib", "TestSupport"],
+            name: "ContentCodingTests", dependencies: ["ContentCoding", "TestSupport"],
             swiftSettings: upcoming),
         .testTarget(
             name: "LogitModelsTests",
@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "DeployTests", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: upcoming),
         .testTarget(name: "JSONCodecTests", dependencies: ["JSONCodec", "TestSupport"], swiftSettings: upcoming),
-        // What several test targets share: a seeded generator, an independent JSON reader, gzip bombs.
+        // What several test targets share: a seeded generator, an independent JSON reader, zlib.
         .target(name: "TestSupport", dependencies: ["CZlib"], path: "Tests/TestSupport", swiftSettings: upcoming),
         // Test clients for a live server: libcurl for real-client behaviour, raw sockets for the rest.
         .target(

@@ -65,11 +65,16 @@ package final class LogitService: Sendable {
         configuration.errorResponse = { error in
             router.errors(for: error.path?[...] ?? "").render(error.status, error.detail)
         }
+        // Coded request bodies and compressed answers, for every route (docs/compression.md).
+        let codings = ContentCodings(
+            maxBodySize: configuration.maxBodySize,
+            error: { request, status, detail in router.errors(for: request.path).render(status, detail) },
+            next: { request in router.respond(to: request) })
         let server = Server(
             configuration: configuration, logger: logger,
             responder: { request in
                 metrics.requestStarted()
-                var reply = router.respond(to: request)
+                var reply = codings.respond(to: request)
                 switch reply.outcome {
                 case .response:
                     metrics.requestFinished()

@@ -1,5 +1,5 @@
-import CZlib
 import ContentCoding
+import TestSupport
 import Testing
 
 @Suite struct GzipTests {
@@ -11,7 +11,7 @@ import Testing
             let body = try #require(Gzip.compress(content, level: level))
             // ID1 ID2 CM: 1f 8b 08 (RFC 1952 §2.3.1).
             #expect(Array(body.prefix(3)) == [0x1f, 0x8b, 0x08])
-            #expect(Self.gunzip(body, size: size) == content)
+            #expect(Zlib.gunzip(body, size: size) == content)
         }
     }
 
@@ -20,27 +20,5 @@ import Testing
         let content = Array(String(repeating: #"{"probabilities":[0.2,0.3,0.5]},"#, count: 64).utf8)
         let body = try #require(Gzip.compress(content, level: 1))
         #expect(body.count * 10 < content.count)
-    }
-
-    /// zlib's inflate with gzip decoding, independent of ContentCoding's Inflater.
-    static func gunzip(_ body: [UInt8], size: Int) -> [UInt8]? {
-        var stream = z_stream()
-        var out = [UInt8](repeating: 0, count: size + 1)
-        return withUnsafeMutablePointer(to: &stream) { stream -> [UInt8]? in
-            guard inflateInit2_(stream, 31, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
-                return nil
-            }
-            defer { inflateEnd(stream) }
-            return body.withUnsafeBufferPointer { input in
-                out.withUnsafeMutableBufferPointer { output in
-                    stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress)
-                    stream.pointee.avail_in = UInt32(input.count)
-                    stream.pointee.next_out = output.baseAddress
-                    stream.pointee.avail_out = UInt32(output.count)
-                    guard inflate(stream, Z_FINISH) == Z_STREAM_END, stream.pointee.avail_in == 0 else { return nil }
-                    return Array(output[..<(output.count - Int(stream.pointee.avail_out))])
-                }
-            }
-        }
     }
 }

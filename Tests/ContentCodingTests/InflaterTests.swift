@@ -1,4 +1,3 @@
-import CZlib
 import ContentCoding
 import TestSupport
 import Testing
@@ -38,7 +37,7 @@ import Testing
         for level in Int32(1)...9 {
             let gzip = try #require(Gzip.compress(content, level: level))
             #expect(try Inflater.decompress(gzip, coding: .gzip, limit: size) == content)
-            let zlib = Self.zlibCompress(content, level: level)
+            let zlib = Zlib.compress(content, level: level)
             #expect(try Inflater.decompress(zlib, coding: .deflate, limit: size) == content)
         }
     }
@@ -233,14 +232,6 @@ import Testing
         var random = SplitMix64(seed: UInt64(size))
         let alphabet = Array("0123456789.,-e[]{}\"abc ".utf8)
         return (0..<size).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }
-    }
-
-    static func zlibCompress(_ content: [UInt8], level: Int32) -> [UInt8] {
-        var size = compressBound(uLong(content.count))
-        var out = [UInt8](repeating: 0, count: Int(size))
-        let status = compress2(&out, &size, content, uLong(content.count), level)
-        precondition(status == Z_OK)
-        return Array(out[..<Int(size)])
     }
 
     /// `body` with the byte at `index` (from the end when negative) changed.

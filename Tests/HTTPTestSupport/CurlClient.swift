@@ -39,6 +39,12 @@ package final class CurlClient {
     /// How long curl waits for `100 Continue` before sending the body anyway (curl's default is
     /// 1 s). A test raises it so that a server that forgets the 100 is unmistakably slow.
     package var expectContinueTimeout: Duration = .seconds(1)
+    /// CURLOPT_ACCEPT_ENCODING (`curl --compressed` sets it to ""): nil sends no `Accept-Encoding`
+    /// and decodes nothing; a value is sent (an empty one lists every coding curl decodes) and the
+    /// answer's `Content-Encoding` is undone, unless `decodesContent` is false.
+    package var acceptEncoding: String?
+    /// CURLOPT_HTTP_CONTENT_DECODING: false hands the test the body as it came over the wire.
+    package var decodesContent = true
 
     private let handle: UnsafeMutableRawPointer
     private let baseURL: String
@@ -113,6 +119,12 @@ package final class CurlClient {
                     _ = ccurl_setopt_fn(handle, CURLOPT_HEADERFUNCTION, curlHeader)
                     _ = ccurl_setopt_ptr(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(sink).toOpaque())
                     _ = ccurl_setopt_ptr(handle, CURLOPT_CUSTOMREQUEST, nil)
+                    _ = ccurl_setopt_long(handle, CURLOPT_HTTP_CONTENT_DECODING, decodesContent ? 1 : 0)
+                    if let acceptEncoding {
+                        _ = acceptEncoding.withCString { ccurl_setopt_ptr(handle, CURLOPT_ACCEPT_ENCODING, $0) }
+                    } else {
+                        _ = ccurl_setopt_ptr(handle, CURLOPT_ACCEPT_ENCODING, nil)
+                    }
                     _ = ccurl_setopt_long(handle, CURLOPT_NOBODY, 0)
                     _ = ccurl_setopt_long(handle, CURLOPT_HTTPGET, 1)
                     switch (method, upload) {
