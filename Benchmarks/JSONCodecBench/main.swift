@@ -1,5 +1,5 @@
 // A throwaway benchmark for JSONCodec: compiled together with the module's sources as one module, so it
-// can call `package` API without a package of its own. Build and run (release):
+// can call `package` and internal API without a package of its own. Build and run (release):
 //
 //     swiftc -O -wmo -parse-as-library -package-name logitd -module-name JSONCodecBench \
 //         Sources/JSONCodec/*.swift Benchmarks/JSONCodecBench/main.swift -o /tmp/jsoncodec-bench
@@ -7,7 +7,17 @@
 //
 // It decodes and encodes a 131 072-element `{"logits": [...]}` document (values like
 // -1.2345678901234567, the service's large softmax case) and encodes its softmax (the answer, 2.9 MB), and
-// prints the best of 20 runs of each.
+// prints the best of 20 runs of each. Then the number codec alone, in ns per number, on three sets of
+// 131 072 numbers: `large` (the same uniforms, 16–17 significant digits), `short` (the seed example's
+// shape, 8 decimals such as -0.1382643) and `answer` (the softmax of `large`, such as 7.0459558397441e-06):
+// reading is `Tape(parsing:)` of `[n,n,…]` (the tape walk is a few percent of it), writing is
+// `ShortestDouble.write` of each value into one buffer with commas between. Best and median of 31 runs.
+// `Benchmarks/codec-reference/run.sh` times the C references on the same numbers.
+//
+// Modes for instruction counts (`valgrind --tool=cachegrind`), each doing its work 10 times: `read-large`,
+// `write-large`, `read-short`, `write-short`, `read-answer`, `write-answer`; `decode`, `encode` and
+// `encode-answer` (100 times, as before); and `setup`, to subtract: (Ir(mode) - Ir(setup)) / (10 × 131 072)
+// is per number.
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -26,9 +36,14 @@ func now() -> Double {
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
 }
 
-@main
-enum Bench {
-    static func main() throws {
+/// The number sets, from SplitMix64 as the benchmarks and `codec-reference` make them.
+struct NumberSets {
+    var large: [Double] = []
+    var short: [Double] = []
+    /// The softmax of `large`: the service's `large` answer, mostly spelled `d.ddde-06`.
+    var answer: [Double] = []
+
+    init(count: Int) {
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
         func next() -> UInt64 {
             state &+= 0x9E37_79B9_7F4A_7C15
@@ -37,20 +52,59 @@ enum Bench {
             z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
             return z ^ (z >> 31)
         }
-        let count = 131_072
-        var logits: [Double] = []
         for _ in 0..<count {
             // 17 significant digits in [-10, 10]: the hard case for the fast paths.
             let unit = Double(next() >> 11) / Double(1 << 53)
-            logits.append((unit * 20 - 10))
+            large.append(unit * 20 - 10)
         }
+        for _ in 0..<count {
+            // 8 decimals in (-2, 2), like the seed example's 0.49671415: an exact integer over 10^8, so the
+            // value's shortest spelling has those digits.
+            let unit = Double(next() >> 11) / Double(1 << 53)
+            short.append(Double(Int64(unit * 4e8) - 200_000_000) / 1e8)
+        }
+        let largest = large.max()!
+        let exponentials = large.map { exp($0 - largest) }
+        let total = exponentials.reduce(0, +)
+        answer = exponentials.map { $0 / total }
+    }
+}
+
+/// Reads every number of `text` (a JSON array) into a tape.
+@inline(never)
+func readNumbers(_ text: [UInt8]) -> Int {
+    let tape = try! Tape(parsing: text, maxDepth: 64)
+    return tape.nodes.count
+}
+
+/// Writes `values` as `n,n,…` into `buffer`, returning the length, as the encoder writes a `[Double]`.
+@inline(never)
+func writeNumbers(_ values: [Double], into buffer: UnsafeMutablePointer<UInt8>) -> Int {
+    values.withUnsafeBufferPointer { ShortestDouble.write($0, to: buffer) }
+}
+
+/// Best and median seconds of `runs` calls of `body`.
+func time(runs: Int, _ body: () -> Void) -> (best: Double, median: Double) {
+    var times: [Double] = []
+    for _ in 0..<runs {
+        let t0 = now()
+        body()
+        times.append(now() - t0)
+    }
+    times.sort()
+    return (times[0], times[runs / 2])
+}
+
+@main
+enum Bench {
+    static func main() throws {
+        let count = 131_072
+        let sets = NumberSets(count: count)
+        let logits = sets.large
         let body = try encodeJSON(Request(logits: logits))
         print("document: \(body.count) bytes")
         // The service's answer: the softmax of the logits, mostly `d.ddde-XX` and `0.000ddd` spellings.
-        let largest = logits.max()!
-        let exponentials = logits.map { exp($0 - largest) }
-        let total = exponentials.reduce(0, +)
-        let answer = Answer(probabilities: exponentials.map { $0 / total })
+        let answer = Answer(probabilities: sets.answer)
         let answerBytes = try encodeJSON(answer)
         // `decode`, `encode`, `encode-answer` or `setup` as the argument: that, 100 times, for
         // `perf stat -e task-clock`, which counts this process's own CPU time and so is less skewed by other
@@ -70,6 +124,21 @@ enum Bench {
                 precondition(encoded.count == body.count)
             }
             return
+        }
+        let texts = [("large", sets.large), ("short", sets.short), ("answer", sets.answer)].map { name, values in
+            (name, values, try! encodeJSON(values))
+        }
+        let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: count * (ShortestDouble.maxLength + 1))
+        defer { buffer.deallocate() }
+        for (name, values, text) in texts {
+            if mode == "read-\(name)" {
+                for _ in 0..<10 { precondition(readNumbers(text) == count + 1) }
+                return
+            }
+            if mode == "write-\(name)" {
+                for _ in 0..<10 { precondition(writeNumbers(values, into: buffer) == text.count - 2) }
+                return
+            }
         }
         if mode == "setup" { return }
         if mode == "encode-answer" {
@@ -99,5 +168,16 @@ enum Bench {
         print("decode: \(bestDecode * 1e3) ms (\(mb / bestDecode) MB/s)")
         print("encode: \(bestEncode * 1e3) ms (\(mb / bestEncode) MB/s)")
         print("encode answer (\(answerBytes.count) bytes): \(bestAnswer * 1e3) ms")
+        for (name, values, text) in texts {
+            precondition(writeNumbers(values, into: buffer) == text.count - 2)
+            precondition(
+                Array(UnsafeBufferPointer(start: buffer, count: text.count - 2)) == Array(text[1..<text.count - 1]))
+            let read = time(runs: 31) { precondition(readNumbers(text) == count + 1) }
+            let write = time(runs: 31) { precondition(writeNumbers(values, into: buffer) == text.count - 2) }
+            let perNumber = 1e9 / Double(count)
+            print(
+                "\(name) numbers (\(text.count) bytes): read \(read.best * perNumber) / \(read.median * perNumber) ns, "
+                    + "write \(write.best * perNumber) / \(write.median * perNumber) ns (best / median of 31)")
+        }
     }
 }

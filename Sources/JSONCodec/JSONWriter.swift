@@ -135,17 +135,7 @@ struct JSONWriter: TextOutputStream {
     /// Finite doubles only (checked when encoded), each written where the last one ended.
     private mutating func writeDoubles(_ values: [Double]) {
         put(UInt8(ascii: "["))
-        values.withUnsafeBufferPointer { values in
-            var w = p
-            for i in values.indices {
-                if i > 0 {
-                    w.pointee = UInt8(ascii: ",")
-                    w += 1
-                }
-                w += ShortestDouble.write(values[i], to: w)
-            }
-            p = w
-        }
+        values.withUnsafeBufferPointer { values in p += ShortestDouble.write(values, to: p) }
         put(UInt8(ascii: "]"))
     }
 

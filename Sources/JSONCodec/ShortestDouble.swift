@@ -1,10 +1,14 @@
 /// Shortest round-trip formatting of a finite Double, spelled as Python's `repr` spells it.
 ///
-/// Digits: Giulietti's Schubfach ("The Schubfach way to render doubles", 2020; the JDK 19+
-/// `DoubleToDecimal`), which finds the shortest decimal in the rounding interval, and among those the one
-/// closest to the value (ties to even digit), with three 128×64-bit multiplications and no loop. One
-/// change from the JDK: it looks for a shorter candidate whenever `s ≥ 10` (the JDK needs `s ≥ 100`
-/// because Java always prints two digits; `repr(5e-324)` is `5e-324`, not `4.9e-324`).
+/// Digits: the shortest decimal in the rounding interval, and among those the one closest to the value
+/// (ties to even digit). For normal values that are not powers of two (all but 2 046 finite magnitudes
+/// above the subnormals), Jeon's Dragonbox (`dragonbox`): one 128×64-bit product and two divisions by
+/// constants. For powers of two (an asymmetric interval) and subnormals, Giulietti's Schubfach ("The
+/// Schubfach way to render doubles", 2020; the JDK 19+ `DoubleToDecimal`, `toDecimal`), three products and
+/// no loop, with one change from the JDK: it looks for a shorter candidate whenever `s ≥ 10` (the JDK needs
+/// `s ≥ 100` because Java always prints two digits; `repr(5e-324)` is `5e-324`, not `4.9e-324`). Both give
+/// the same digits wherever both apply; `ShortestDoubleTests` holds the printer to the bytes of the
+/// Schubfach-only one before it.
 ///
 /// Layout (`float_repr_style = 'short'`): positional when the decimal exponent is in -4..<16
 /// (`0.0001`, `1234567890123456.0`, always with a fraction part), otherwise `d.ddde±XX` with at least two
@@ -19,8 +23,7 @@ enum ShortestDouble {
     /// Writes `value` (finite) at `p`, returning the number of bytes written.
     ///
     /// This and `format` are `@inline(always)` (SE-0496, Swift 6.3): as plain or `@inline(__always)`
-    /// functions they stayed two calls per number, each saving and restoring six registers; inlined into
-    /// the encoder's loops, JSONCodecBench's encode of the `large` answer is about 2 % faster.
+    /// functions they stayed two calls per number, each saving and restoring six registers.
     @inline(always)
     static func write(_ value: Double, to p: UnsafeMutablePointer<UInt8>) -> Int {
         let bits = value.bitPattern
@@ -28,26 +31,195 @@ enum ShortestDouble {
         // overwrite when the value is positive.
         p[0] = UInt8(ascii: "-")
         let at = Int(bits >> 63)
+        let decimal = shortestDecimal(bits)
+        return at + format(decimal.significand, decimal.exponent, to: p + at)
+    }
+
+    /// Writes `values` (finite) at `p` with a comma between each two, returning the number of bytes written
+    /// (at most `values.count * (maxLength + 1)`).
+    ///
+    /// Two values per step, both decimals found before either is laid out: one value's digits are a chain
+    /// of dependent multiplications some 70 cycles long, with about 230 instructions in all, so the
+    /// processor's reorder window holds little more than one value; written side by side, two chains run
+    /// at once.
+    static func write(_ values: UnsafeBufferPointer<Double>, to p: UnsafeMutablePointer<UInt8>) -> Int {
+        var w = p
+        var i = 0
+        let count = values.count
+        while i &+ 2 <= count {
+            let a = values[i].bitPattern
+            let b = values[i &+ 1].bitPattern
+            let da = shortestDecimal(a)
+            let db = shortestDecimal(b)
+            w[0] = UInt8(ascii: "-")
+            w += Int(a >> 63)
+            w += format(da.significand, da.exponent, to: w)
+            w[0] = UInt8(ascii: ",")
+            w[1] = UInt8(ascii: "-")
+            w += 1 &+ Int(b >> 63)
+            w += format(db.significand, db.exponent, to: w)
+            w[0] = UInt8(ascii: ",")
+            w += 1
+            i &+= 2
+        }
+        if i < count {
+            w += write(values[i], to: w)
+        } else if count > 0 {
+            w -= 1  // the comma after the last value
+        }
+        return w - p
+    }
+
+    /// The shortest decimal `f · 10^e` (f without trailing zeros, except after Schubfach's cases) that
+    /// rounds to the magnitude of the Double with bit pattern `bits` (finite).
+    @inline(always)
+    static func shortestDecimal(_ bits: UInt64) -> (significand: UInt64, exponent: Int) {
         let fraction = bits & ((1 << 52) - 1)
         let biasedExponent = Int(bits >> 52 & 0x7FF)
-        let decimal: (significand: UInt64, exponent: Int)
         if biasedExponent != 0 {
             let c = 1 << 52 | fraction
             let mq = 1075 - biasedExponent  // value = c · 2^-mq
             if mq > 0, mq < 53, (c >> UInt64(mq)) << UInt64(mq) == c {
                 // An integer below 2^53: its digits are exact and shortest once trailing zeros go.
-                decimal = (c >> UInt64(mq), 0)
-            } else {
-                decimal = toDecimal(q: -mq, c: c, dk: 0)
+                return (c >> UInt64(mq), 0)
             }
-        } else if fraction != 0 {
-            // Subnormal; the tiniest ones are scaled by 10 so the interval arithmetic keeps enough digits.
-            decimal =
-                fraction < 3 ? toDecimal(q: -1074, c: 10 * fraction, dk: -1) : toDecimal(q: -1074, c: fraction, dk: 0)
-        } else {
-            decimal = (0, 0)
+            if fraction != 0 { return dragonbox(c: c, e: -mq) }
+            // A power of two: the interval below it is half as wide (Schubfach's own case).
+            return toDecimal(q: -mq, c: c, dk: 0)
         }
-        return at + format(decimal.significand, decimal.exponent, to: p + at)
+        if fraction != 0 {
+            // Subnormal; the tiniest ones are scaled by 10 so the interval arithmetic keeps enough digits.
+            return fraction < 3
+                ? toDecimal(q: -1074, c: 10 * fraction, dk: -1) : toDecimal(q: -1074, c: fraction, dk: 0)
+        }
+        return (0, 0)
+    }
+
+    /// The shortest decimal `f · 10^e` that rounds to `c · 2^e2` (a normal Double that is not a power of
+    /// two, so its rounding interval is symmetric), and of those the nearest, ties to an even `f`; `f` has no
+    /// trailing zeros. Jeon's Dragonbox ("Dragonbox: A New Floating-Point Binary-to-Decimal Conversion
+    /// Algorithm", 2024), the reference implementation's `compute_nearest_normal` for binary64 with the
+    /// default policies (round to nearest, ties to even, both ways), κ = 2: one 64×128-bit product gives
+    /// the interval's upper end z at a scale where it has one or two digits more than the answer; when a
+    /// multiple of 10^(κ+1) lies within δ below it, that is the answer (then trailing zeros go), else the
+    /// answer has one digit more and is the rounded value y, read off z − δ/2 with one division by 10^κ,
+    /// and a second product (1 % of values) decides its last digit when the remainder cannot.
+    @inline(__always)
+    private static func dragonbox(c: UInt64, e: Int) -> (UInt64, Int) {
+        let twoC = c &<< 1
+        let minusK = ((e &* 315_653) &>> 20) &- 2  // ⌊e · log10 2⌋ − κ
+        let index = 2 &* (292 &- minusK)
+        let (cacheHigh, cacheLow) = dragonboxCache.withUnsafeBufferPointer { ($0[index], $0[index &+ 1]) }
+        let beta = e &+ ((0 &- minusK) &* 1_741_647) &>> 19  // e + ⌊−minusK · log2 10⌋, 1...4
+        let delta = UInt32(truncatingIfNeeded: cacheHigh &>> UInt64(truncatingIfNeeded: 63 &- beta))
+        // z = the upper 128 bits of ((2c + 1) << β) · φ: its integer part and whether it is an integer.
+        let u = (twoC | 1) &<< UInt64(truncatingIfNeeded: beta)
+        let (zHigh, zLow) = u.multipliedFullWidth(by: cacheHigh)
+        let (zLowSum, carry) = zLow.addingReportingOverflow(u.multipliedFullWidth(by: cacheLow).high)
+        let z = zHigh &+ (carry ? 1 : 0)
+        let zIsInteger = zLowSum == 0
+
+        let significand = z / 1_000
+        let r = UInt32(truncatingIfNeeded: z &- 1_000 &* significand)
+        // r == δ and r == 0 need the exact comparisons of the reference (about one value in 500).
+        if r == delta || r == 0 {
+            return dragonboxEdge(significand, r, delta, zIsInteger, c, minusK, cacheHigh, cacheLow, beta)
+        }
+        // Both candidates, and the one that applies selected without a branch: whether the shorter one is in
+        // the interval is close to random for values of 16–17 digits, and a mispredicted branch here cost
+        // more than the arithmetic of the other side.
+        // One more digit: y, the value rounded at this scale (when r > δ; wrapping junk otherwise, unused).
+        let dist = r &- delta / 2 &+ 50
+        let quotient = dist / 100
+        var longer = significand &* 10 &+ UInt64(quotient)
+        if r > delta, dist == quotient &* 100 {
+            longer = roundedLonger(longer, dist, c, cacheHigh, cacheLow, beta)
+        }
+        let shorter = r < delta
+        let f = shorter ? significand : longer
+        let e = minusK &+ (shorter ? 3 : 2)
+        // Only the shorter candidate can end in zeros, one value in ten of those: a branch that is predicted
+        // (a chain of four dependent multiplications on every value was slower).
+        if f % 10 == 0 { return removeTrailingZeros(f, e) }
+        return (f, e)
+    }
+
+    /// The r == δ and r == 0 cases of `dragonbox`, with the reference's branches.
+    private static func dragonboxEdge(
+        _ bigSignificand: UInt64, _ remainder: UInt32, _ delta: UInt32, _ zIsInteger: Bool, _ c: UInt64,
+        _ minusK: Int, _ cacheHigh: UInt64, _ cacheLow: UInt64, _ beta: Int
+    ) -> (UInt64, Int) {
+        var significand = bigSignificand
+        var r = remainder
+        let includesEnds = c & 1 == 0
+        var bigDivisor = false
+        if r < delta {
+            // The right end is excluded when the significand is odd.
+            if r == 0, zIsInteger, !includesEnds {
+                significand &-= 1
+                r = 1_000
+            } else {
+                bigDivisor = true
+            }
+        } else if r == delta {
+            // r == δ: compare the fractional parts, through the parity of x = (2c − 1) · 2^β · φ.
+            let (xParity, xIsInteger) = mulParity((c &<< 1) &- 1, cacheHigh, cacheLow, beta)
+            bigDivisor = xParity || (xIsInteger && includesEnds)
+        }
+        if bigDivisor { return removeTrailingZeros(significand, minusK &+ 3) }
+        let dist = r &- delta / 2 &+ 50
+        let quotient = dist / 100
+        var longer = significand &* 10 &+ UInt64(quotient)
+        if dist == quotient &* 100 { longer = roundedLonger(longer, dist, c, cacheHigh, cacheLow, beta) }
+        return (longer, minusK &+ 2)
+    }
+
+    /// When dist (r − δ/2 + 10^κ/2) is a multiple of 10^κ, y is either the `longer` candidate or one less:
+    /// the parity of y (from the second product) tells which, and whether it is a tie (then even wins).
+    @inline(never)
+    private static func roundedLonger(
+        _ longer: UInt64, _ dist: UInt32, _ c: UInt64, _ cacheHigh: UInt64, _ cacheLow: UInt64, _ beta: Int
+    ) -> UInt64 {
+        let approximateYParity = (dist ^ 50) & 1 != 0
+        let (yParity, yIsInteger) = mulParity(c &<< 1, cacheHigh, cacheLow, beta)
+        if yParity != approximateYParity || (yIsInteger && longer & 1 != 0) { return longer &- 1 }
+        return longer
+    }
+
+    /// The parity of the integer part of (`twoF` · 2^β · φ) / 2^64 and whether it is an integer (Dragonbox's
+    /// `compute_mul_parity`).
+    @inline(__always)
+    private static func mulParity(_ twoF: UInt64, _ cacheHigh: UInt64, _ cacheLow: UInt64, _ beta: Int)
+        -> (parity: Bool, isInteger: Bool)
+    {
+        let high = twoF &* cacheHigh &+ twoF.multipliedFullWidth(by: cacheLow).high
+        let low = twoF &* cacheLow
+        let shift = UInt64(truncatingIfNeeded: 64 &- beta)
+        let parity = (high &>> shift) & 1 != 0
+        let isInteger = (high &<< UInt64(truncatingIfNeeded: beta)) | (low &>> shift) == 0
+        return (parity, isInteger)
+    }
+
+    /// `f · 10^e` with the trailing zeros of `f` (< 10^17) moved into the exponent, 8, 4, 2 then 1 at a time:
+    /// f is divisible by 10^k exactly when rotr(f · 5^-k mod 2^64, k) ≤ ⌊(2^64 − 1) / 10^k⌋, and that
+    /// rotation is then the quotient (Granlund and Montgomery; Dragonbox's `remove_trailing_zeros`).
+    @inline(__always)
+    private static func removeTrailingZeros(_ significand: UInt64, _ exponent: Int) -> (UInt64, Int) {
+        var f = significand
+        var e = exponent
+        @inline(__always) func step(_ inverse: UInt64, _ k: Int, _ limit: UInt64) {
+            let product = f &* inverse
+            let q = product &>> UInt64(k) | product &<< UInt64(64 &- k)
+            if q <= limit {
+                f = q
+                e &+= k
+            }
+        }
+        step(0xC767_074B_22E9_0E21, 8, 184_467_440_737)
+        step(0xD288_CE70_3AFB_7E91, 4, 1_844_674_407_370_955)
+        step(0x8F5C_28F5_C28F_5C29, 2, 184_467_440_737_095_516)
+        step(0xCCCC_CCCC_CCCC_CCCD, 1, 1_844_674_407_370_955_161)
+        return (f, e)
     }
 
     @inline(__always)

@@ -441,12 +441,11 @@ private struct TapeParser {
         var value = significand
         while i &+ 8 <= n {
             let word = UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self))
-            // A byte is a digit iff its high nibble is 3 and adding 6 does not carry out of it; `nonDigit` has
-            // a nonzero byte at each non-digit up to the first one (a carry only starts at a non-digit, so it
-            // can only disturb the bytes after it).
+            // fast_float's test: a byte's top bit is set in `nonDigit` iff it is below "0" (the subtraction
+            // borrows) or above "9" (adding 0x46 reaches 0x80), exactly up to the first non-digit (a borrow or
+            // a carry only starts at a non-digit, so it can only disturb the bytes after it).
             let nonDigit =
-                ((word & 0xF0F0_F0F0_F0F0_F0F0) | (((word &+ 0x0606_0606_0606_0606) & 0xF0F0_F0F0_F0F0_F0F0) >> 4))
-                ^ 0x3333_3333_3333_3333
+                ((word &+ 0x4646_4646_4646_4646) | (word &- 0x3030_3030_3030_3030)) & 0x8080_8080_8080_8080
             if nonDigit == 0 {
                 value = value &* 100_000_000 &+ eightDigitsValue(word &- 0x3030_3030_3030_3030)
                 i &+= 8
@@ -455,8 +454,10 @@ private struct TapeParser {
             // k < 8 leading digits: keep their bytes (no borrow reaches them from the bytes after), move them
             // to the top of the word so the missing leading places read as zeros, and convert as eight.
             let k = nonDigit.trailingZeroBitCount &>> 3
-            let kept = (word &- 0x3030_3030_3030_3030) & ((1 &<< UInt64(k &* 8)) &- 1)
-            significand = value &* smallPowerOfTen(k) &+ eightDigitsValue(kept &<< UInt64(64 &- k &* 8))
+            // Two shifts by 32 − 4k, so that k = 0 shifts everything out where one `&<<` by 64 would wrap to 0.
+            let half = UInt64(truncatingIfNeeded: 32 &- k &* 4)
+            let kept = ((word &- 0x3030_3030_3030_3030) &<< half) &<< half
+            significand = value &* smallPowerOfTen(k) &+ eightDigitsValue(kept)
             i &+= k
             return
         }

@@ -24,4 +24,4 @@ for _ in $(seq 100); do
 done
 [[ -n $address ]] || { echo "40-tritonclient: logitd did not listen within 10 s" >&2; exit 1; }
 
-"$python" scripts/checks/tritonclient_check.py "$address"
+"$python" scripts/checks/tritonclient_check.py "$address" --compression
