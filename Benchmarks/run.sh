@@ -10,7 +10,8 @@
 #                 softmax  small batch large: POST /softmax (logitd, hummingbird, fastapi,
 #                          fastapi-w2, nginx)
 #                 oip      oip-iris oip-head oip-head-binary: POST /v2/models/{iris,head}/infer,
-#                          the Open Inference Protocol (logitd, mlserver, kserve)
+#                          the Open Inference Protocol (logitd, mlserver, kserve); and
+#                          model-iris: POST /classify {"model": "iris", ...} (logitd only)
 #                 all      both sets
 #               e.g. --payloads oip, --payloads small,oip-iris
 #   --duration  seconds of measured load per target and payload (default 10), after a
@@ -85,11 +86,11 @@ trap 'exit 130' INT TERM
 # --- payloads: name, path, body, connections ---------------------------------------------
 
 SOFTMAX=(small batch large)
-OIP=(oip-iris oip-head oip-head-binary)
-declare -A CONNS=([small]=64 [batch]=64 [large]=4 [oip-iris]=64 [oip-head]=64 [oip-head-binary]=64)
+OIP=(oip-iris oip-head oip-head-binary model-iris)
+declare -A CONNS=([small]=64 [batch]=64 [large]=4 [oip-iris]=64 [oip-head]=64 [oip-head-binary]=64 [model-iris]=64)
 declare -A PATH_OF=([small]=/softmax [batch]=/softmax [large]=/softmax
     [oip-iris]=/v2/models/iris/infer [oip-head]=/v2/models/head/infer
-    [oip-head-binary]=/v2/models/head/infer)
+    [oip-head-binary]=/v2/models/head/infer [model-iris]=/classify)
 body_of() { [[ $1 == *-binary ]] && echo "payloads/$1.bin" || echo "payloads/$1.json"; }
 # Its request headers, one "Name: value" a line (a Content-Type there replaces application/json).
 headers_of() { [[ ! -f payloads/$1.headers ]] || cat "payloads/$1.headers"; }
@@ -106,7 +107,9 @@ for name in ${payload_arg//,/ }; do
 done
 mapfile -t PAYLOADS < <(printf '%s\n' "${PAYLOADS[@]}" | awk '!seen[$0]++')  # once each, in order
 oip_selected=""
-for payload in "${PAYLOADS[@]}"; do [[ $payload != oip-* ]] || oip_selected=1; done
+# Payloads that need the served models (logitd started with --model-dir, the answers checked).
+served() { [[ $1 == oip-* || $1 == model-* ]]; }
+for payload in "${PAYLOADS[@]}"; do ! served "$payload" || oip_selected=1; done
 
 # --- targets: port, payloads, build, command ---------------------------------------------
 
@@ -119,7 +122,7 @@ declare -A SERVES=([logitd]="${SOFTMAX[*]} ${OIP[*]}"
     [hummingbird]="${SOFTMAX[*]}" [fastapi]="${SOFTMAX[*]}" [fastapi-w2]="${SOFTMAX[*]}"
     [nginx]="small batch"                  # its fixed answer is the small one: no large row
     [mlserver]="oip-iris oip-head"         # no binary tensors over REST: a row of "–"
-    [kserve]="${OIP[*]}")
+    [kserve]="oip-iris oip-head oip-head-binary")
 declare -A DASHED=([mlserver]="oip-head-binary")
 serves() { [[ " ${SERVES[$1]} " == *" $2 "* ]]; }
 dashed() { [[ " ${DASHED[$1]:-} " == *" $2 "* ]]; }
@@ -164,7 +167,7 @@ if [[ -n $oip_selected ]]; then
     log "oip models: installing scikit-learn into .cache/sklearn"
     venv .cache/sklearn requirements-oip.txt > "$work/sklearn.build.log" 2>&1 ||
         { tail -20 "$work/sklearn.build.log" >&2; die "oip models: pip install failed"; }
-    if ! [[ -s payloads/oip-head-binary.answer.json && -s models/logitd/head.json && -s models/sklearn/head.joblib ]]; then
+    if ! [[ -s payloads/model-iris.answer.json && -s models/logitd/head.json && -s models/sklearn/head.joblib ]]; then
         log "oip models: writing models/ and the oip payloads"
         .cache/sklearn/bin/python gen_payloads.py --oip >&2
     fi
@@ -273,7 +276,7 @@ for round in $(seq "$rounds"); do
                 dashed "$name" "$payload" && echo "$name $payload -" >> "$results"
                 continue
             fi
-            ((round > 1)) || [[ $payload != oip-* ]] || check_answer "$name" "${PORT_OF[$name]}" "$payload"
+            ((round > 1)) || ! served "$payload" || check_answer "$name" "${PORT_OF[$name]}" "$payload"
             measure "$name" "${PORT_OF[$name]}" "$payload"
         done
         log "$name: RSS after the load $(($(rss_kib) / 1024)) MiB"

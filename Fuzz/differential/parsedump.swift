@@ -43,10 +43,10 @@ struct ParseDump {
                 printError("parsedump: line \(index + 1) is not base64")
                 exit(2)
             }
-            var outcome = Outcome.of(input, pieces: [input.count])
+            var outcome = DumpOutcome.of(input, pieces: [input.count])
             if checkSplits {
                 let whole = outcome.json
-                if Outcome.of(input, pieces: Array(repeating: 1, count: input.count)).json != whole {
+                if DumpOutcome.of(input, pieces: Array(repeating: 1, count: input.count)).json != whole {
                     outcome.splitMismatch = "bytewise"
                 } else {
                     var random = SplitMix64(seed: index &* 0x9E37_79B9_7F4A_7C15 &+ 1)
@@ -57,7 +57,7 @@ struct ParseDump {
                         pieces.append(n)
                         left -= n
                     }
-                    if Outcome.of(input, pieces: pieces).json != whole { outcome.splitMismatch = "random" }
+                    if DumpOutcome.of(input, pieces: pieces).json != whole { outcome.splitMismatch = "random" }
                 }
             }
             output += outcome.json
@@ -73,7 +73,7 @@ struct ParseDump {
 }
 
 /// What the parser made of one input.
-struct Outcome {
+struct DumpOutcome {
     enum End: String {
         case idle, pending, closed
     }
@@ -85,9 +85,9 @@ struct Outcome {
     var splitMismatch: String?
 
     /// Feeds `input` to a fresh parser in pieces of the given sizes, draining events after each.
-    static func of(_ input: [UInt8], pieces: [Int]) -> Outcome {
+    static func of(_ input: [UInt8], pieces: [Int]) -> DumpOutcome {
         var parser = RequestParser(limits: ParserLimits())
-        var outcome = Outcome()
+        var outcome = DumpOutcome()
         var offset = 0
         feeding: for size in pieces {
             parser.append(input[offset..<offset + size])
