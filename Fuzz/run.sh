@@ -109,7 +109,7 @@ build_model_modules() {
 }
 
 # The modules the endpoint targets link against; JSONCodec alone for `json`. JSONCodec is built
-# beside the chain HTTPServer, RealModule, LogitMath (two cores), then LogitService.
+# beside HTTPServer and Routing (two cores), then the model modules, Pictures, LogitAPI and LogitService.
 build_modules() {
     mkdir -p "$modules"
     numerics_sources
@@ -121,13 +121,14 @@ build_modules() {
     fi
     module HTTPServer "" Sources/HTTPServer/Messages/*.swift
     module Routing HTTPServer Sources/Routing/*.swift
-    module RealModule "" "$numerics"/Sources/RealModule/*.swift
-    module LogitMath RealModule Sources/LogitMath/*.swift
     wait "$json_pid"
-    module LogitAPI "JSONCodec LogitMath" Sources/LogitAPI/*.swift
-    local service=(ComputeRoutes ContentType Problem)
+    # A request may name a served model, and /sigmoid, /softmax and /classify can answer with a picture.
+    build_model_modules
+    module Pictures "JSONCodec LogitMath" Sources/Pictures/*.swift
+    module LogitAPI "JSONCodec LogitMath LogitModels" Sources/LogitAPI/*.swift
+    local service=(ComputeRoutes ContentType Problem Negotiation PictureRoutes)
     service=("${service[@]/#/Sources/LogitService/}")
-    module LogitService "JSONCodec HTTPServer Routing LogitMath LogitAPI" "${service[@]/%/.swift}" \
+    module LogitService "JSONCodec HTTPServer Routing LogitMath LogitAPI LogitModels Pictures" "${service[@]/%/.swift}" \
         Fuzz/EndpointFuzz.swift Fuzz/ReferenceJSON.swift -- -enable-testing
 }
 
@@ -149,7 +150,8 @@ build() {
     sigmoid | softmax | linear | classify)
         build_modules endpoints
         swiftc "${flags[@]}" -module-name "${target}Fuzz" "Fuzz/Entry/$target.swift" \
-            -lLogitService -lLogitAPI -lJSONCodec -lRouting -lHTTPServer -lLogitMath -lRealModule -o "$binary"
+            -lLogitService -lLogitAPI -lPictures -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lRouting \
+            -lHTTPServer -lLogitMath -lRealModule -lFoundationEssentials -lFoundation -lswiftSynchronization -lswiftGlibc -o "$binary"
         ;;
     onnx)
         # LogitModels and SwiftProtobuf use Foundation's Data, which static libraries don't autolink.

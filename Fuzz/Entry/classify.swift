@@ -44,6 +44,9 @@ public func fuzzClassify(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         (isBatch, scores, classes) = (l.isBatch, l.rows, l.columns)
     case .layer(let layer):
         (isBatch, scores, classes) = (layer.input.isBatch, nil, layer.weights.rows)
+    case .model:
+        // No model is served here, so a request that names one never answers 200.
+        fail("a model-named /classify answered 200", body: body)
     }
     let results =
         isBatch

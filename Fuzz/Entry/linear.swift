@@ -19,19 +19,21 @@ public func fuzzLinear(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
     let body = start.map { Array(UnsafeBufferPointer(start: $0, count: count)) } ?? []
     guard let (request, output) = post(body, to: "/linear", as: LinearRequest.self) else { return 0 }
     let out = decodeOutput(LinearOutput.self, output, body: body)
-    let layer = request.layer
+    // No model is served here, so a request that names one never answers 200.
+    guard case .layer(let layer) = request.source else { fail("a model-named /linear answered 200", body: body) }
+    let activation = request.activation ?? .none
     let m = layer.weights.rows
     guard out.logits.isBatch == layer.input.isBatch, out.logits.rows.count == layer.input.rows.count,
         out.logits.rows.allSatisfy({ $0.count == m })
     else { fail("logits of the wrong shape: \(out.logits.rows.map(\.count)) for \(m) outputs", body: body) }
     checkLogits(out.logits, of: layer, body: body)
-    guard (out.probabilities != nil) == (request.activation != .none) else {
-        fail("probabilities present: \(out.probabilities != nil), activation \(request.activation)", body: body)
+    guard (out.probabilities != nil) == (activation != .none) else {
+        fail("probabilities present: \(out.probabilities != nil), activation \(activation)", body: body)
     }
     if let probabilities = out.probabilities {
         checkSameShape(probabilities, out.logits, "probabilities", body: body)
         for (i, (z, p)) in zip(out.logits.rows, probabilities.rows).enumerated() {
-            if request.activation == .softmax {
+            if activation == .softmax {
                 checkSoftmaxRow(p, scores: z, "probabilities row \(i)", body: body)
             } else {
                 checkProbabilities(p, "probabilities row \(i)", body: body)
