@@ -5,7 +5,7 @@
 #   - Markdown links and HTML href/src whose target is not http(s), mailto or an anchor: the target
 #     must exist and lie inside the repository;
 #   - paths that leave the repository: `../…` resolved from the file's folder above the root,
-#     absolute paths under /work/, and any mention of ../shared or .library;
+#     absolute paths under /work/, and any parent-relative path into the team folders (shared, .library);
 #   - symbolic links whose target is outside the repository or missing;
 #   - in Markdown, a code span naming a path under one of the repository's top-level folders
 #     (`scripts/test.sh`, `docs/api.md`) that does not exist; placeholders (`…`, `*`, `NAME`, `{x}`)
