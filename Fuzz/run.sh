@@ -41,7 +41,7 @@ upcoming=(-enable-upcoming-feature ExistentialAny -enable-upcoming-feature Membe
 # -parse-as-library: no top-level code; libFuzzer supplies main. -O with ASan keeps executions fast
 # and memory checked. One package name, so `package` declarations are visible across the modules.
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name logitd "${upcoming[@]}"
-    -I "$modules" -I "$numerics/Sources/_NumericsShims/include" -L "$modules" -use-ld=lld)
+    -I "$modules" -I "$numerics/Sources/_NumericsShims/include" -I "$root/Sources/CZlib" -L "$modules" -use-ld=lld)
 
 # module NAME "DEPENDENCIES" SOURCES... [-- FLAGS...]: a static library and its .swiftmodule, unless
 # they are newer than the sources, this script and the libraries of the dependencies.
@@ -125,10 +125,13 @@ build_modules() {
     # A request may name a served model, and /sigmoid, /softmax and /classify can answer with a picture.
     build_model_modules
     module Pictures "JSONCodec LogitMath" Sources/Pictures/*.swift
+    # Negotiation reads Accept's weights with ContentCoding's qvalue; zlib comes through CZlib's module map (-I in flags).
+    module ContentCoding "" Sources/ContentCoding/*.swift
     module LogitAPI "JSONCodec LogitMath LogitModels" Sources/LogitAPI/*.swift
     local service=(ComputeRoutes ContentType Problem Negotiation PictureRoutes)
     service=("${service[@]/#/Sources/LogitService/}")
-    module LogitService "JSONCodec HTTPServer Routing LogitMath LogitAPI LogitModels Pictures" "${service[@]/%/.swift}" \
+    module LogitService "JSONCodec HTTPServer Routing LogitMath LogitAPI LogitModels Pictures ContentCoding" \
+        "${service[@]/%/.swift}" \
         Fuzz/EndpointFuzz.swift Fuzz/ReferenceJSON.swift -- -enable-testing
 }
 
@@ -150,7 +153,7 @@ build() {
     sigmoid | softmax | linear | classify)
         build_modules endpoints
         swiftc "${flags[@]}" -module-name "${target}Fuzz" "Fuzz/Entry/$target.swift" \
-            -lLogitService -lLogitAPI -lPictures -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lRouting \
+            -lLogitService -lLogitAPI -lPictures -lContentCoding -lz -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lRouting \
             -lHTTPServer -lLogitMath -lRealModule -lFoundationEssentials -lFoundation -lswiftSynchronization -lswiftGlibc -o "$binary"
         ;;
     onnx)

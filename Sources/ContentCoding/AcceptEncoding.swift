@@ -59,8 +59,9 @@ package struct AcceptEncoding: Sendable, Equatable {
         values.isEmpty ? false : AcceptEncoding(values).allowsGzip
     }
 
-    /// A qvalue in thousandths, or nil if `text` is not one (`1.5`, `0.1234`, `.5`, `-0`).
-    static func qvalue(_ text: Substring.UTF8View.SubSequence) -> Int? {
+    /// A qvalue in thousandths, or nil if `text` is not one (`1.5`, `0.1234`, `.5`, `-0`). `Accept`'s media-range
+    /// weights use the same grammar (RFC 9110 §12.4.2).
+    package static func qvalue(_ text: Substring.UTF8View.SubSequence) -> Int? {
         var bytes = text.makeIterator()
         guard let lead = bytes.next(), lead == UInt8(ascii: "0") || lead == UInt8(ascii: "1") else { return nil }
         var value = Int(lead - UInt8(ascii: "0")) * 1000

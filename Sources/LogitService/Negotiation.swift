@@ -1,3 +1,4 @@
+import ContentCoding
 import HTTPServer
 
 /// Which representation a compute endpoint answers with, from the request's `Accept` fields
@@ -96,23 +97,9 @@ package enum Negotiation {
             return MediaRange(type: type, subtype: subtype, weight: weight)
         }
 
-        /// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` in thousandths.
-        static func quality(_ text: Substring) -> Int? {
-            let bytes = Array(text.utf8)
-            guard let first = bytes.first, first == UInt8(ascii: "0") || first == UInt8(ascii: "1") else {
-                return nil
-            }
-            var thousandths = first == UInt8(ascii: "1") ? 1000 : 0
-            guard bytes.count > 1 else { return thousandths }
-            guard bytes[1] == UInt8(ascii: "."), bytes.count <= 5 else { return nil }
-            var scale = 100
-            for byte in bytes[2...] {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
-                thousandths += Int(byte - UInt8(ascii: "0")) * scale
-                scale /= 10
-            }
-            return thousandths <= 1000 ? thousandths : nil
-        }
+        /// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` in thousandths (RFC 9110 §12.4.2), read
+        /// as `Accept-Encoding`'s weights are.
+        static func quality(_ text: Substring) -> Int? { AcceptEncoding.qvalue(text.utf8) }
 
         /// tchar (RFC 9110 §5.6.2).
         static func isTokenByte(_ byte: UInt8) -> Bool {
