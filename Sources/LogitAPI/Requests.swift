@@ -147,7 +147,7 @@ package struct LinearLayer: Sendable {
     /// as many as the largest request body (8 MiB by default) can carry as `0,`. Without it a
     /// 60 KB request (4 000 rows of one input times 4 000 rows of one weight) took seconds and
     /// hundreds of MB to answer, and a 300 KB one would exhaust a pod's memory.
-    static let maxResults = 4_194_304
+    static let maxResults = AnswerLimits.numbers
 
     /// k×m×n multiply-adds (saturating: a product beyond `Int.max` is simply large).
     package var cost: Int {
@@ -272,10 +272,26 @@ package struct ClassifyRequest: ComputeRequest {
         given.topK = try object.optional(Int.self, "top_k")
         labels = try object.optional([String].self, "labels")
         switch scores {
-        case .logits(let l): try check(classes: l.matrix.columns, activation: given.activation ?? .softmax)
-        case .layer(let layer): try check(classes: layer.weights.rows, activation: given.activation ?? .softmax)
+        case .logits(let l):
+            try check(classes: l.matrix.columns, activation: given.activation ?? .softmax)
+            try checkRanked(rows: l.matrix.rows, classes: l.matrix.columns)
+        case .layer(let layer):
+            try check(classes: layer.weights.rows, activation: given.activation ?? .softmax)
+            try checkRanked(rows: layer.input.matrix.rows, classes: layer.weights.rows)
         case .model: break
         }
+    }
+
+    /// `top_k` above 1 lists that many entries per row, each a JSON object with its label: bounded by
+    /// `AnswerLimits.rankedEntries` (4 194 top-1000 rows were a 29 KB request and a 384 MB answer).
+    private func checkRanked(rows: Int, classes: Int) throws(APIError) {
+        guard activation == .softmax, topK > 1 else { return }
+        let k = min(topK, classes)
+        let (entries, overflow) = rows.multipliedReportingOverflow(by: k)
+        guard overflow || entries > AnswerLimits.rankedEntries else { return }
+        throw APIError.invalid(
+            "top_k: \(k) classes for each of \(rows) rows is \(overflow ? "more than \(Int.max)" : "\(entries)") "
+                + "entries; at most \(AnswerLimits.rankedEntries)")
     }
 
     /// Checks the options against the activation in force and the number of classes, and sets them. (top_k's
@@ -308,6 +324,7 @@ package struct ClassifyRequest: ComputeRequest {
         let effective = model.classifyingActivation(overriddenBy: asked)!
         try check(classes: model.classes, activation: effective == .sigmoid ? .sigmoid : .softmax)
         try checkModelInput(input, for: model)
+        try checkRanked(rows: input.matrix.rows, classes: model.classes)
         scores = .model(reference, input: input, resolved: model)
     }
 
