@@ -16,7 +16,10 @@ import Testing
 
     /// k rows of one feature, as binary FP64.
     static func rows(_ k: Int, _ extra: String = "") throws -> InferenceRequest {
-        let json = #"{"inputs": [{"name": "x", "shape": [\#(k), 1], "datatype": "FP64", "parameters": {"binary_data_size": \#(8 * k)}}]\#(extra)}"#
+        let input =
+            #"{"name": "x", "shape": [\#(k), 1], "datatype": "FP64", "#
+            + #""parameters": {"binary_data_size": \#(8 * k)}}"#
+        let json = #"{"inputs": [\#(input)]\#(extra)}"#
         let blob = (0..<k).flatMap { r in withUnsafeBytes(of: (Double(r % 7) - 3).bitPattern.littleEndian, Array.init) }
         return try InferenceRequest(body: Array(json.utf8) + blob, headerLength: json.utf8.count)
     }
