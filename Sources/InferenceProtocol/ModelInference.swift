@@ -99,7 +99,7 @@ extension Model {
                     + "output (\(k) rows × \(width)); at most \(AnswerLimits.numbers)")
         }
         for (name, asked) in selected {
-            guard let top = asked.classification, top > 1 else { continue }
+            guard let top = asked.classification else { continue }
             let strings = k * min(top, name == .logits ? outputs : classes)  // ≤ results: no overflow
             guard strings <= AnswerLimits.rankedEntries else {
                 throw .badRequest(

@@ -274,24 +274,27 @@ package struct ClassifyRequest: ComputeRequest {
         switch scores {
         case .logits(let l):
             try check(classes: l.matrix.columns, activation: given.activation ?? .softmax)
-            try checkRanked(rows: l.matrix.rows, classes: l.matrix.columns)
+            try checkRanked(rows: l.matrix.rows, classes: l.matrix.columns, field: "logits")
         case .layer(let layer):
             try check(classes: layer.weights.rows, activation: given.activation ?? .softmax)
-            try checkRanked(rows: layer.input.matrix.rows, classes: layer.weights.rows)
+            try checkRanked(rows: layer.input.matrix.rows, classes: layer.weights.rows, field: "input")
         case .model: break
         }
     }
 
-    /// `top_k` above 1 lists that many entries per row, each a JSON object with its label: bounded by
-    /// `AnswerLimits.rankedEntries` (4 194 top-1000 rows were a 29 KB request and a 384 MB answer).
-    private func checkRanked(rows: Int, classes: Int) throws(APIError) {
-        guard activation == .softmax, topK > 1 else { return }
-        let k = min(topK, classes)
+    /// Every row of /classify's answer is an object with its own arrays (~90 bytes of JSON, ~900 of memory while
+    /// it is built), and `top_k` lists that many entries per row: rows × top_k is bounded by
+    /// `AnswerLimits.rankedEntries` (4 194 top-1000 rows were a 29 KB request and 1.8 GB; 1.4 million rows of one
+    /// logit a 5.6 MB request and 1.2 GB).
+    private func checkRanked(rows: Int, classes: Int, field: String) throws(APIError) {
+        let k = activation == .softmax ? min(topK, classes) : 1
         let (entries, overflow) = rows.multipliedReportingOverflow(by: k)
         guard overflow || entries > AnswerLimits.rankedEntries else { return }
+        let count = overflow ? "more than \(Int.max)" : "\(entries)"
         throw APIError.invalid(
-            "top_k: \(k) classes for each of \(rows) rows is \(overflow ? "more than \(Int.max)" : "\(entries)") "
-                + "entries; at most \(AnswerLimits.rankedEntries)")
+            k > 1
+                ? "top_k: \(k) classes for each of \(rows) rows is \(count) entries; at most \(AnswerLimits.rankedEntries)"
+                : "\(field): \(rows) rows; /classify answers at most \(AnswerLimits.rankedEntries) rows × top_k")
     }
 
     /// Checks the options against the activation in force and the number of classes, and sets them. (top_k's
@@ -324,7 +327,7 @@ package struct ClassifyRequest: ComputeRequest {
         let effective = model.classifyingActivation(overriddenBy: asked)!
         try check(classes: model.classes, activation: effective == .sigmoid ? .sigmoid : .softmax)
         try checkModelInput(input, for: model)
-        try checkRanked(rows: input.matrix.rows, classes: model.classes)
+        try checkRanked(rows: input.matrix.rows, classes: model.classes, field: "input")
         scores = .model(reference, input: input, resolved: model)
     }
 

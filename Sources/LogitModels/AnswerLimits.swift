@@ -7,9 +7,9 @@ public enum AnswerLimits {
     /// body limit (8 MiB) can carry as `0,`.
     public static let numbers = 4_194_304
 
-    /// The most ranked entries a request may ask for when it asks more than one per row: k rows × K for
-    /// /classify's `top_k` and the inference protocol's `classification`. An entry costs about 20 times a
-    /// number's memory (its JSON object or string, and its label): 1/16 of `numbers`. One entry per row (the
-    /// default) is never more than the row's own numbers, and is not bounded beyond them.
+    /// The most ranked entries one answer may hold: rows × `top_k` in /classify (every row is one at least: its
+    /// answer is an object with arrays of its own) and rows × K of the inference protocol's `classification`
+    /// strings. An entry costs 20 times a number's memory or more (its JSON object or string, its label), so
+    /// 1/16 of `numbers`.
     public static let rankedEntries = 262_144
 }

@@ -24,9 +24,9 @@ import Testing
         return try InferenceRequest(body: Array(json.utf8) + blob, headerLength: json.utf8.count)
     }
 
-    static func refusal(_ request: InferenceRequest) -> String? {
+    static func refusal(_ request: InferenceRequest, _ model: Model = wide) -> String? {
         do {
-            _ = try wide.infer(request)
+            _ = try model.infer(request)
             return nil
         } catch {
             #expect(error.kind == .badRequest)
@@ -46,9 +46,16 @@ import Testing
         #expect(
             Self.refusal(try Self.rows(263, asked))
                 == #"outputs "probabilities": classification 1000 of 263 rows is 263000 strings; at most 262144"#)
-        // One string per row is no more than the rows' own numbers: not bounded beyond the result limit.
+        // K = 1 is one string per row: 262 145 rows of them are too many too.
         let one = #", "outputs": [{"name": "logits", "parameters": {"classification": 1}}]"#
         #expect(Self.refusal(try Self.rows(4000, one)) == nil)
+        let narrow = Model(
+            name: "narrow", version: 1, format: .logitd, weights: try Matrix(rows: [[1], [-1]]), bias: [0, 0],
+            activation: .softmax, file: "narrow.json")
+        #expect(
+            Self.refusal(try Self.rows(262_145, one), narrow)
+                == #"outputs "logits": classification 1 of 262145 rows is 262145 strings; at most 262144"#)
+        #expect(Self.refusal(try Self.rows(262_145), narrow) == nil)
         // K is counted as the strings it gives: at most the output's width.
         let clamped = #", "outputs": [{"name": "probabilities", "parameters": {"classification": 5000}}]"#
         #expect(Self.refusal(try Self.rows(262, clamped)) == nil)

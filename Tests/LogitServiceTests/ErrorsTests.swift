@@ -139,6 +139,11 @@ import Testing
         let layer = Self.oneColumnLayer(inputRows: 263, weightRows: 1000).dropLast() + #", "top_k": 1000}"#
         #expect(client.call(.post, "/classify", String(layer)).detail.hasPrefix("top_k: 1000 classes for each of 263"))
         #expect(client.call(.post, "/classify", body(rows: 263, topK: 1)).status == 200)
+        // Every row is an entry: 262 145 rows of one logit (a 1 MB request) are too many.
+        let rows = #"{"logits": ["# + Array(repeating: "[0]", count: 262_145).joined(separator: ",") + "]}"
+        #expect(
+            client.call(.post, "/classify", rows).detail
+                == "logits: 262145 rows; /classify answers at most 262144 rows × top_k")
         #expect(client.call(.post, "/classify", body(rows: 2, topK: 1000)).status == 200)
     }
 
