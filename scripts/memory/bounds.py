@@ -117,9 +117,9 @@ def cases() -> list:
     k = MAX_RESULTS // 1000
     body = json.dumps({"model": "wide", "input": [[0.5]] * k}).encode()
     out.append(("classify-native-top1", f"/classify 1000×1 head, {k:,} rows, top_k 1", "/classify", body, {}))
-    rows = (LIMIT - 20) // 6
-    body = b'{"logits": [' + b",".join([b"[0]"] * rows) + b"]}"
-    out.append(("classify-rows", f"/classify: {rows:,} rows of one logit (8 MiB)", "/classify", body, {}))
+    for rows in (MAX_RANKED, (LIMIT - 20) // 4):
+        body = b'{"logits": [' + b",".join([b"[0]"] * rows) + b"]}"
+        out.append((f"classify-rows-{rows}", f"/classify: {rows:,} rows of one logit", "/classify", body, {}))
     body = json.dumps({"weights": [[1.0]] * 1000, "input": [[0.5]] * (MAX_RESULTS // 1000),
                        "activation": "softmax"}).encode()
     out.append(("linear-cap", f"/linear: 1000×1 weights, {MAX_RESULTS // 1000:,} rows, softmax", "/linear", body,
