@@ -8,7 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-6}
-targets=(parser json sigmoid softmax linear classify onnx)
+targets=(parser json sigmoid softmax linear classify onnx logitd sklearn safetensors oip inflate)
 start=$SECONDS
 
 # parser needs none of the modules, so it builds beside them.
@@ -20,7 +20,11 @@ Fuzz/run.sh --build softmax &
 softmax_pid=$!
 Fuzz/run.sh --build linear classify
 wait "$softmax_pid"
-Fuzz/run.sh --build onnx
+# inflate needs only ContentCoding; the model and protocol targets share the model modules.
+Fuzz/run.sh --build inflate &
+inflate_pid=$!
+Fuzz/run.sh --build onnx logitd sklearn safetensors oip
+wait "$inflate_pid"
 echo "smoke: built ${#targets[@]} targets in $((SECONDS - start)) s"
 
 scratch=$(mktemp -d)
