@@ -271,10 +271,17 @@ struct ServerTests {
     }
 
     @Test func whenIdleRunsOnceTheLastConnectionCloses() async throws {
-        let calls = Locked(0)
+        // The connections the server held open each time `whenIdle` ran.
+        let openAtCalls = Locked<[Int]>([])
+        let running = Locked<Server?>(nil)
         var configuration = fastConfiguration()
-        configuration.whenIdle = { calls.withLock { $0 += 1 } }
-        try await withTestServer(configuration: configuration, handler: echo) { port in
+        configuration.whenIdle = {
+            let open = running.withLock { $0?.openConnections ?? -1 }
+            openAtCalls.withLock { $0.append(open) }
+        }
+        try await withRunningServer(configuration: configuration, handler: echo) { server, port in
+            running.withLock { $0 = server }
+            defer { running.withLock { $0 = nil } }
             let first = try RawClient(port: port)
             first.send("GET /1 HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(first.receiveResponses(1).responses.first?.status == 200)
@@ -283,27 +290,31 @@ struct ServerTests {
                 second.send("GET /2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
                 #expect(second.receive().closed)
             }
-            try await Task.sleep(for: .milliseconds(200))
-            #expect(calls.withLock { $0 } == 0, "a connection is still open")
-            first.send("GET /3 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            await waitUntil("the server to close the second connection") { server.openConnections == 1 }
+            first.send("GET /3 HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(first.receiveResponses(1).responses.first?.status == 200)
+            #expect(openAtCalls.withLock { $0 } == [], "a connection is still open")
+            first.send("GET /4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             #expect(first.receive().closed)
-            for _ in 0..<100 where calls.withLock({ $0 }) == 0 { try await Task.sleep(for: .milliseconds(20)) }
-            #expect(calls.withLock { $0 } == 1)
+            await waitUntil("whenIdle to run") { !openAtCalls.withLock { $0.isEmpty } }
+            // A call made for the second connection's close would have seen the first still open.
+            #expect(openAtCalls.withLock { $0 } == [0])
         }
     }
 
     @Test func largeBodyInPiecesThenASmallRequestOnTheSameConnection() async throws {
         // While a large body arrives the server asks the kernel to wake it only once the rest is there;
         // this checks every piece is still taken, and that the next request is read at once afterwards
-        // (a mark left behind would hold it until the idle timeout).
+        // (a mark left behind would hold it until the idle timeout). The 100 Continue says the server
+        // has parsed the head, so the mark is set before the first piece arrives.
         try await withTestServer(configuration: fastConfiguration(idleTimeout: .seconds(30)), handler: echo) {
             port in
             let client = try RawClient(port: port)
             let length = 300_000
-            client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: \(length)\r\n\r\n")
+            client.send("POST /big HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: \(length)\r\n\r\n")
+            #expect(client.receiveContinue())
             var sent = 0
             for piece in [1000, 100_000, 150_000, length - 251_000] {
-                try await Task.sleep(for: .milliseconds(30))
                 client.send([UInt8](repeating: UInt8(ascii: "a"), count: piece))
                 sent += piece
             }
@@ -318,13 +329,14 @@ struct ServerTests {
     }
 
     @Test func clientThatStopsMidwayThroughALargeBodyIsClosedAtOnce() async throws {
-        // The end of input is reported however much of the body is missing.
+        // The end of input is reported however much of the body is missing. After the 100 Continue the
+        // server waits for the whole body (the mark is set), so the end arrives while it waits.
         try await withTestServer(configuration: fastConfiguration(requestTimeout: .seconds(30)), handler: echo) {
             port in
             let client = try RawClient(port: port)
-            client.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n")
+            client.send("POST /big HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 1000000\r\n\r\n")
+            #expect(client.receiveContinue())
             client.send([UInt8](repeating: UInt8(ascii: "a"), count: 100_000))
-            try await Task.sleep(for: .milliseconds(50))
             client.finishSending()
             let clock = ContinuousClock()
             let start = clock.now
@@ -424,13 +436,26 @@ struct ServerTests {
     /// handler does not cut the connection before its answer.
     @Test func offloadedHandlerOutlastingTheRequestTimeoutIsAnswered() async throws {
         let configuration = fastConfiguration(requestTimeout: .milliseconds(100))
+        let entered = DispatchSemaphore(value: 0)
+        let release = DispatchSemaphore(value: 0)
         let handler: Handler = { request in
-            usleep(400_000)
+            if request.path == "/work" {
+                entered.signal()
+                _ = release.wait(timeout: .now() + 60)
+            }
             return echo(request)
         }
         try await withTestServer(configuration: configuration, handler: handler) { port in
             let client = try RawClient(port: port)
             client.send("POST /work HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc")
+            defer { release.signal() }
+            try #require(wait(for: entered, "the handler to start"))
+            // A request begun after /work's, with the same timeout, has timed out: so would /work's have,
+            // were the handler's time counted against it (then the answer below would be a 408).
+            let late = try RawClient(port: port)
+            late.send("POST /late HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\n")
+            #expect(late.receive().responses.first?.status == 408)
+            release.signal()
             #expect(client.receiveResponses(1).responses.first?.bodyText == "POST /work 3")
         }
     }
@@ -531,11 +556,12 @@ struct ServerTests {
         let server = Server(configuration: fastConfiguration(), logger: silentLogger, responder: offloading(echo))
         let (_, port) = try server.start()
         let client = try RawClient(port: port)
-        client.send("POST /late HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nab")
-        while server.openConnections == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        client.send("POST /late HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+        #expect(client.receiveContinue())  // the server has the request's head
+        client.send("ab")
         async let finished = server.shutdown()
         // Shutdown has begun once the listener refuses connects; only then does the rest arrive.
-        while (try? RawClient(port: port)) != nil { try await Task.sleep(for: .milliseconds(1)) }
+        await waitUntil("the listener to refuse connects") { (try? RawClient(port: port)) == nil }
         client.send("cd")
         let received = client.receive()
         #expect(received.responses.first?.bodyText == "POST /late 4")
@@ -565,11 +591,12 @@ struct ServerTests {
         let busy = try RawClient(port: port)
         // Two pipelined requests: the second is already buffered when shutdown begins.
         busy.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\nHost: x\r\n\r\n")
-        entered.wait()
+        defer { release.signal() }
+        try #require(wait(for: entered, "the slow handler to start"))
 
         async let finished = server.shutdown()
         // Shutdown has begun once the listener refuses connects (the child task may start late).
-        while (try? RawClient(port: port)) != nil { try await Task.sleep(for: .milliseconds(1)) }
+        await waitUntil("the listener to refuse connects") { (try? RawClient(port: port)) == nil }
         let idleEnd = idle.receive()
         #expect(idleEnd.closed)
         #expect(idleEnd.bytes.isEmpty)
@@ -588,8 +615,9 @@ struct ServerTests {
         let server = Server(configuration: fastConfiguration(), logger: silentLogger, responder: offloading(echo))
         let (_, port) = try server.start()
         let stuck = try RawClient(port: port)
-        stuck.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n")  // never completes
-        while server.openConnections == 0 { try await Task.sleep(for: .milliseconds(1)) }
+        // Never completes; the 100 Continue says the server is reading it, so it is not idle.
+        stuck.send("POST / HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 10\r\n\r\n")
+        #expect(stuck.receiveContinue())
         #expect(await server.shutdown(grace: .milliseconds(200)) == false)
         #expect(stuck.receive().closed)
     }

@@ -21,8 +21,7 @@ struct StressTests {
             server, port in
             // All 500 are open at the same time before any request is sent.
             let clients = try (0..<count).map { _ in try RawClient(port: port) }
-            while server.openConnections < count { try await Task.sleep(for: .milliseconds(1)) }
-            #expect(server.openConnections == count)
+            try #require(await waitUntil("\(count) open connections") { server.openConnections == count })
             let bodies = Locked([String?](repeating: nil, count: count))
             // 20 threads, each sending on its 25 connections and then reading their answers.
             runOnThreads(20) { worker in
@@ -64,7 +63,7 @@ struct StressTests {
                 trickling.signal()
             }
             trickler.start()
-            while server.openConnections < lorisCount { try await Task.sleep(for: .milliseconds(1)) }
+            try #require(await waitUntil("\(lorisCount) open connections") { server.openConnections == lorisCount })
 
             let curl = CurlClient(port: port)
             for i in 0..<50 {

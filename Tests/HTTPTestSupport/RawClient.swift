@@ -148,6 +148,12 @@ package final class RawClient: Sendable {
         receive(timeout: timeout) { RawResponse.parse($0, withBodies: false).count >= count }
     }
 
+    /// Reads the interim `100 Continue` a request with `Expect: 100-continue` gets once the server
+    /// has parsed its head: the event tests wait for before they act on a request in progress.
+    package func receiveContinue(timeout: Duration = .seconds(10)) -> Bool {
+        receive(timeout: timeout) { !RawResponse.parse($0).isEmpty }.responses.first?.status == 100
+    }
+
     /// Shuts the sending side: the server reads EOF.
     package func finishSending() {
         #if canImport(Glibc)

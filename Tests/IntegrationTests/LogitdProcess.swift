@@ -11,6 +11,8 @@ final class LogitdProcess: @unchecked Sendable {
     let stdout = Pipe()
     let stderr = Pipe()
     private(set) var port = 0
+    /// Signalled when the process exits.
+    private let exited = DispatchSemaphore(value: 0)
 
     /// The binary SwiftPM built next to this test bundle.
     static var executable: URL {
@@ -27,6 +29,7 @@ final class LogitdProcess: @unchecked Sendable {
         process.environment = env
         process.standardOutput = stdout
         process.standardError = stderr
+        process.terminationHandler = { [exited] _ in exited.signal() }
     }
 
     static let limitVariables = [
@@ -77,13 +80,12 @@ final class LogitdProcess: @unchecked Sendable {
 
     /// Waits up to `seconds` for the exit; nil if it is still running (then it is killed).
     func waitForExit(seconds: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(10_000) }
-        if process.isRunning {
+        if process.isRunning && exited.wait(timeout: .now() + seconds) == .timedOut {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
             return nil
         }
+        process.waitUntilExit()
         return process.terminationStatus
     }
 

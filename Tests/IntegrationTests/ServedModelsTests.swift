@@ -103,7 +103,9 @@ import Testing
         let answered = Atomic<Int>(0)
         let failures = Mutex<[String]>([])
 
+        let clientsDone = DispatchSemaphore(value: 0)
         let clients = Thread {
+            defer { clientsDone.signal() }
             runOnThreads(2) { _ in
                 let client = CurlClient(port: port)
                 var n = 0
@@ -125,8 +127,7 @@ import Testing
         clients.start()
         func waitForAnswers() {
             let target = answered.load(ordering: .relaxed) + 200
-            let deadline = Date().addingTimeInterval(10)
-            while answered.load(ordering: .relaxed) < target, Date() < deadline { usleep(1000) }
+            waitUntil("200 more answers") { answered.load(ordering: .relaxed) >= target }
         }
         func reload(expecting line: String) -> String {
             server.signal(SIGHUP)
@@ -155,7 +156,7 @@ import Testing
         #expect(reload(expecting: "reloaded models: 3 served").contains("reloaded models: 3 served"))
 
         stop.store(true, ordering: .releasing)
-        while clients.isExecuting || !clients.isFinished { usleep(1000) }
+        wait(for: clientsDone, "the client threads to finish", timeout: .seconds(60))
         let metrics = try client.get("/metrics").bodyText
         #expect(metrics.contains(#"logitd_model_reloads_total{result="success"} 3"#))
         #expect(metrics.contains(#"logitd_model_reloads_total{result="failure"} 1"#))
