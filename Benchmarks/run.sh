@@ -24,8 +24,9 @@
 #   --logitd    a shell command that starts logitd on 127.0.0.1:$PORT, single-quoted so that
 #               $PORT is expanded when it runs; it runs in this folder (Benchmarks/), e.g.
 #               --logitd '/opt/logitd-0.1.0/logitd --port $PORT'
-#               Without it, run.sh builds this repository's logitd (swift build -c release
-#               in the repository's root) and runs '../.build/release/logitd --port $PORT'.
+#               Without it, run.sh builds this repository's logitd as the Dockerfile does
+#               (swift build -c release --static-swift-stdlib, in the repository's root, into
+#               .build-static/) and runs '../.build-static/release/logitd --port $PORT'.
 #               With an oip payload, run.sh appends --model-dir models/logitd.
 #   --growth    how cost grows with the work: the growth payloads (5 to 1 048 576 logits; 64
 #               connections up to 1 000 logits, 4 from 16 384) on logitd and fastapi (unless
@@ -59,7 +60,7 @@ while (($#)); do
 done
 
 # The repository's own logitd (built below), unless --logitd names another.
-[[ -n $logitd_given ]] || logitd='exec ../.build/release/logitd --port $PORT'
+[[ -n $logitd_given ]] || logitd='exec ../.build-static/release/logitd --port $PORT'
 
 log() { echo "[$(date +%T)] $*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -162,7 +163,8 @@ venv() {  # folder requirements: a virtualenv with exactly these pins
 
 build() {
     case $1 in
-        logitd) [[ -n $logitd_given ]] || swift build -c release --package-path .. --product logitd ;;
+        logitd) [[ -n $logitd_given ]] ||
+            swift build -c release --static-swift-stdlib --package-path .. --scratch-path ../.build-static --product logitd ;;
         hummingbird) swift build -c release --package-path peers/hummingbird-peer ;;
         fastapi | fastapi-w2)
             [[ -d peers/fastapi/.venv ]] || python3 -m venv peers/fastapi/.venv
@@ -202,6 +204,16 @@ fi
 
 # Sums the RSS (KiB) of the server's session: all its workers, or a wrapper and its child.
 rss_kib() { ps -o rss= -s "$server_pid" | awk '{ s += $1 } END { print s + 0 }'; }
+
+# logitd's memory, one line in $work/memory per moment: "ROUND MOMENT VmRSS VmHWM" (KiB, from
+# /proc/PID/status: the server process itself, which the session's bash exec'd). A moment after a load
+# is read once its connections have closed and 0.5 s have passed, so that it shows what stays.
+memory() {  # round moment
+    local status=/proc/$server_pid/status
+    [[ -r $status ]] || return 0
+    awk -v round="$1" -v moment="$2" '/^VmRSS:/ { rss = $2 } /^VmHWM:/ { hwm = $2 }
+        END { print round, moment, rss, hwm }' "$status" >> "$work/memory"
+}
 
 # Ready: answers the small /softmax request, or, for the OIP peers, has both models loaded.
 probe() {  # name port: the answer is left in $work/answer
@@ -327,6 +339,11 @@ for round in $(seq "$rounds"); do
             for payload in "${PAYLOADS[@]}"; do echo "$name $payload -" >> "$results"; done
             continue
         fi
+        if [[ $name == logitd ]]; then
+            memory "$round" idle
+            # The weights it holds: 8 bytes a number, m×n + m per served model (GET /models).
+            curl -s "http://127.0.0.1:${PORT_OF[logitd]}/models" > "$work/models.json" || true
+        fi
         for payload in "${PAYLOADS[@]}"; do
             if ! serves "$name" "$payload"; then
                 dashed "$name" "$payload" && echo "$name $payload -" >> "$results"
@@ -334,6 +351,7 @@ for round in $(seq "$rounds"); do
             fi
             ((round > 1)) || ! served "$payload" || check_answer "$name" "${PORT_OF[$name]}" "$payload"
             measure "$name" "${PORT_OF[$name]}" "$payload"
+            [[ $name != logitd ]] || { sleep 0.5; memory "$round" "$payload"; }
         done
         log "$name: RSS after the load $(($(rss_kib) / 1024)) MiB"
         stop_server
@@ -374,6 +392,30 @@ for (target, payload), runs in cells.items():
 print(f"({duration} s per cell, median of {rounds} round(s); connections: {connections};"
       f" wrk -t1{pinned})")
 EOF
+
+# logitd's memory: a fresh process each round, read when it is ready (idle) and after each load.
+if [[ -s $work/memory ]]; then
+    python3 - "$work/memory" "$work/models.json" << 'EOF'
+import json, sys
+memory, models = sys.argv[1:]
+try:
+    served = json.load(open(models)).get("models", [])
+except (OSError, ValueError):
+    served = []
+weights = sum(8 * (m["outputs"] * m["inputs"] + m["outputs"]) for m in served) / 2**20
+rounds = {}
+for line in open(memory):
+    round, moment, rss, hwm = line.split()
+    rounds.setdefault(round, []).append((moment, int(rss) / 1024, int(hwm) / 1024))
+moments = [moment for moment, _, _ in next(iter(rounds.values()))]
+print()
+print(f"logitd RSS, MiB (VmRSS; peak VmHWM): models' weights {weights:.1f} MiB")
+print("%-6s " % "round" + " ".join("%10s" % m for m in moments) + " %10s %14s" % ("peak", "idle - weights"))
+for round, points in rounds.items():
+    print("%-6s " % round + " ".join("%10.1f" % rss for _, rss, _ in points)
+          + " %10.1f %14.1f" % (max(hwm for _, _, hwm in points), points[0][1] - weights))
+EOF
+fi
 
 # --growth: the cost-growth table and chart, from the same results.
 if [[ -n $growth_selected ]]; then
