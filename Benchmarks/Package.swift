@@ -65,5 +65,9 @@ let package = Package(
             plugins: [benchmarkPlugin]
         ),
         .executableTarget(name: "logitmath-dump", dependencies: ["LogitMath"]),
+        // W·x + b for the oip `head` model (1000×2048) beside numpy's: head-product/run.sh.
+        .executableTarget(
+            name: "head-product", dependencies: ["LogitMath"], path: "head-product",
+            exclude: ["run.sh", "head_product.py"]),
     ]
 )

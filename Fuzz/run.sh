@@ -9,7 +9,12 @@
 #   json      Fuzz/JSONRoundTripFuzz.swift: JSONCodec against a reference validator, and round trips.
 #   sigmoid, softmax, linear, classify
 #             Fuzz/EndpointFuzz.swift + Fuzz/Entry/TARGET.swift: a request body through the router.
-#   onnx      Fuzz/ONNXLoaderFuzz.swift: a model file through the ONNX reader and format detection.
+#   onnx      Fuzz/ONNXLoaderFuzz.swift (+ ModelFileFuzz.swift): a model file through the ONNX reader and
+#             format detection.
+#   logitd, sklearn, safetensors
+#             Fuzz/ModelFileFuzz.swift + Fuzz/Entry/TARGET.swift: a model file through decodeModel.
+#   oip       Fuzz/InferenceRequestFuzz.swift: an inference request (JSON or binary tensors) through the decoder.
+#   inflate   Fuzz/InflateFuzz.swift: gzip/deflate data through ContentCoding's bounded reader.
 # The corpus in Fuzz/corpus/TARGET is read and grown in a scratch copy (Fuzz/.work/TARGET), so the
 # committed seeds stay small; crashes land in Fuzz/.work/TARGET-artifacts/.
 #
@@ -27,7 +32,7 @@ cd "$(dirname "$0")/.."
 # Swift's own crash backtracer fights ASan's signal handling; the fuzzer prints the stack itself.
 export SWIFT_BACKTRACE=enable=no
 root=$PWD
-all_targets="parser json sigmoid softmax linear classify onnx"
+all_targets="parser json sigmoid softmax linear classify onnx logitd sklearn safetensors oip inflate"
 
 work=$root/Fuzz/.work
 modules=$work/modules
@@ -109,6 +114,12 @@ build_model_modules() {
     module LogitModels "JSONCodec LogitMath ONNXProto SwiftProtobuf" $(find Sources/LogitModels -name '*.swift' | sort)
 }
 
+# The model-file targets also check a model's protocol metadata and answers: InferenceProtocol on top.
+build_protocol_modules() {
+    build_model_modules
+    module InferenceProtocol "LogitModels LogitMath JSONCodec" Sources/InferenceProtocol/*.swift
+}
+
 # The modules the endpoint targets link against; JSONCodec alone for `json`. JSONCodec is built
 # beside HTTPServer and Routing (two cores), then the model modules, Pictures, LogitAPI and LogitService.
 build_modules() {
@@ -162,10 +173,29 @@ build() {
         ;;
     onnx)
         # LogitModels and SwiftProtobuf use Foundation's Data, which static libraries don't autolink.
-        build_model_modules
-        swiftc "${flags[@]}" -module-name onnxFuzz Fuzz/ONNXLoaderFuzz.swift \
-            -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lLogitMath -lRealModule \
+        build_protocol_modules
+        swiftc "${flags[@]}" -module-name onnxFuzz Fuzz/ONNXLoaderFuzz.swift Fuzz/ModelFileFuzz.swift \
+            -lInferenceProtocol -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lLogitMath -lRealModule \
             -lFoundationEssentials -lFoundation -o "$binary"
+        ;;
+    logitd | sklearn | safetensors)
+        build_protocol_modules
+        swiftc "${flags[@]}" -module-name "${target}Fuzz" Fuzz/ModelFileFuzz.swift "Fuzz/Entry/$target.swift" \
+            -lInferenceProtocol -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lLogitMath -lRealModule \
+            -lFoundationEssentials -lFoundation -o "$binary"
+        ;;
+    oip)
+        build_protocol_modules
+        swiftc "${flags[@]}" -module-name oipFuzz Fuzz/InferenceRequestFuzz.swift Fuzz/ReferenceJSON.swift \
+            -lInferenceProtocol -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lLogitMath -lRealModule \
+            -lFoundationEssentials -lFoundation -o "$binary"
+        ;;
+    inflate)
+        # ContentCoding alone (zlib through CZlib's module map); the round trip compresses with TestSupport's Zlib.
+        mkdir -p "$modules"
+        module ContentCoding "" Sources/ContentCoding/*.swift
+        swiftc "${flags[@]}" -module-name inflateFuzz Fuzz/InflateFuzz.swift Tests/TestSupport/Zlib.swift \
+            -lContentCoding -lz -o "$binary"
         ;;
     *)
         echo "unknown target: $target (known: $all_targets)" >&2

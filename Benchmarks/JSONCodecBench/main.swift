@@ -12,6 +12,9 @@
 // shape, 8 decimals such as -0.1382643) and `answer` (the softmax of `large`, such as 7.0459558397441e-06):
 // reading is `Tape(parsing:)` of `[n,n,…]` (the tape walk is a few percent of it), writing is
 // `ShortestDouble.write` of each value into one buffer with commas between. Best and median of 31 runs.
+// With the environment variable LARGE_PAYLOAD naming run.sh's payloads/large.json, two more sets:
+// `payload` (its 131 072 logits) and `payload-answer` (their softmax), the numbers the server reads and
+// writes under the `large` load.
 // `Benchmarks/codec-reference/run.sh` times the C references on the same numbers.
 //
 // Modes for instruction counts (`valgrind --tool=cachegrind`), each doing its work 10 times: `read-large`,
@@ -63,11 +66,30 @@ struct NumberSets {
             let unit = Double(next() >> 11) / Double(1 << 53)
             short.append(Double(Int64(unit * 4e8) - 200_000_000) / 1e8)
         }
-        let largest = large.max()!
-        let exponentials = large.map { exp($0 - largest) }
-        let total = exponentials.reduce(0, +)
-        answer = exponentials.map { $0 / total }
+        answer = softmax(large)
     }
+}
+
+/// The softmax of `values`, computed as `reference.cpp` computes it.
+func softmax(_ values: [Double]) -> [Double] {
+    let largest = values.max()!
+    let exponentials = values.map { exp($0 - largest) }
+    let total = exponentials.reduce(0, +)
+    return exponentials.map { $0 / total }
+}
+
+/// The bytes of the file at `path`.
+func contents(of path: String) -> [UInt8] {
+    guard let file = fopen(path, "rb") else { fatalError("cannot open \(path)") }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let read = fread(&chunk, 1, chunk.count, file)
+        if read <= 0 { break }
+        bytes += chunk[0..<read]
+    }
+    return bytes
 }
 
 /// Reads every number of `text` (a JSON array) into a tape.
@@ -125,9 +147,13 @@ enum Bench {
             }
             return
         }
-        let texts = [("large", sets.large), ("short", sets.short), ("answer", sets.answer)].map { name, values in
-            (name, values, try! encodeJSON(values))
+        var named = [("large", sets.large), ("short", sets.short), ("answer", sets.answer)]
+        if let path = getenv("LARGE_PAYLOAD") {
+            let payload = try decodeJSON(Request.self, from: contents(of: String(cString: path))).logits
+            precondition(payload.count == count, "the payload has \(payload.count) logits, not \(count)")
+            named += [("payload", payload), ("payload-answer", softmax(payload))]
         }
+        let texts = named.map { name, values in (name, values, try! encodeJSON(values)) }
         let buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: count * (ShortestDouble.maxLength + 1))
         defer { buffer.deallocate() }
         for (name, values, text) in texts {

@@ -8,6 +8,10 @@
 // (not shortest: always 17 digits), std::to_chars (shortest, libstdc++'s Ryu), double-conversion's
 // ToShortest (Grisu3 with a Bignum fallback). Best and median of 31 runs, ns per number.
 //
+// With the environment variable LARGE_PAYLOAD naming run.sh's payloads/large.json (`{"logits":[...]}`,
+// 131 072 Gaussian logits with sigma 3), two more sets: `payload` (those numbers, as the server reads
+// them) and `payload-answer` (their softmax, as the server writes its answer).
+//
 // Build and run with run.sh beside this file (Debian: libfast-float-dev, libdouble-conversion-dev).
 // `reference MODE` for instruction counts runs one routine 10 times over the large set:
 // strtod, fast_float, snprintf, to_chars, dc-shortest, dc-read, or setup.
@@ -19,6 +23,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -116,6 +122,34 @@ static size_t writeDoubleConversion(const std::vector<double>& values, char* buf
     return n;
 }
 
+// The numbers of a `{"logits":[...]}` file, read with strtod (correctly rounded).
+static std::vector<double> payloadNumbers(const char* path) {
+    std::ifstream file(path, std::ios::binary);
+    std::stringstream content;
+    content << file.rdbuf();
+    std::string text = content.str();
+    std::vector<double> values;
+    size_t at = text.find('[');
+    if (at == std::string::npos) return values;
+    const char* p = text.c_str() + at + 1;
+    while (*p && *p != ']') {
+        char* end;
+        values.push_back(strtod(p, &end));
+        if (end == p) break;
+        p = *end == ',' ? end + 1 : end;
+    }
+    return values;
+}
+
+static std::vector<double> softmax(const std::vector<double>& x) {
+    double largest = *std::max_element(x.begin(), x.end()), total = 0;
+    std::vector<double> out;
+    for (double v : x) out.push_back(exp(v - largest));
+    for (double v : out) total += v;
+    for (double& v : out) v /= total;
+    return out;
+}
+
 template <typename F>
 static void timed(const char* what, F body, double perNumber) {
     std::vector<double> times;
@@ -135,11 +169,7 @@ int main(int argc, char** argv) {
         double unit = double(next() >> 11) / double(1ull << 53);
         shortSet.push_back(double(int64_t(unit * 4e8) - 200000000) / 1e8);
     }
-    double largest = *std::max_element(large.begin(), large.end()), total = 0;
-    std::vector<double> answer;
-    for (double x : large) answer.push_back(exp(x - largest));
-    for (double x : answer) total += x;
-    for (double& x : answer) x /= total;
+    std::vector<double> answer = softmax(large);
     std::vector<char> buffer(count * 32 + 64);
     std::vector<double> out(count);
     const char* mode = argc > 1 ? argv[1] : nullptr;
@@ -158,8 +188,19 @@ int main(int argc, char** argv) {
         return 0;
     }
     double perNumber = 1e9 / count;
-    const std::pair<const char*, const std::vector<double>*> sets[] = {
+    std::vector<std::pair<const char*, const std::vector<double>*>> sets = {
         {"large", &large}, {"short", &shortSet}, {"answer", &answer}};
+    std::vector<double> payload, payloadAnswer;
+    if (const char* path = getenv("LARGE_PAYLOAD")) {
+        payload = payloadNumbers(path);
+        if (payload.size() != count) {
+            fprintf(stderr, "%s: expected %zu numbers, read %zu\n", path, count, payload.size());
+            return 1;
+        }
+        payloadAnswer = softmax(payload);
+        sets.push_back({"payload", &payload});
+        sets.push_back({"payload-answer", &payloadAnswer});
+    }
     for (auto [name, values] : sets) {
         std::string text = join(*values);
         printf("%s numbers (%zu bytes with commas), best / median of 31:\n", name, text.size());

@@ -6,13 +6,20 @@
 #   Benchmarks/codec-reference/run.sh                 # timings, ns per number (best / median of 31)
 #   Benchmarks/codec-reference/run.sh --instructions  # instructions per number (valgrind cachegrind)
 #
-# Needs g++, valgrind for --instructions, and the Debian packages libfast-float-dev and
-# libdouble-conversion-dev. Run from anywhere; builds into ${BUILD:-/tmp/codec-reference}.
+# Needs swiftc and python3; installs what else it needs from apt.txt beside it when missing (g++,
+# libfast-float-dev, libdouble-conversion-dev, valgrind for --instructions) with
+# scripts/apt-install.sh (root or sudo). Besides the generated sets it times the numbers of the load
+# test's `large` payload (Benchmarks/payloads/large.json, written by gen_payloads.py when missing)
+# and of their softmax, the server's answer: the `payload` and `payload-answer` rows.
+# Run from anywhere; builds into ${BUILD:-/tmp/codec-reference}.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build=${BUILD:-/tmp/codec-reference}
 mkdir -p "$build"
+"$root/scripts/apt-install.sh" "$here/apt.txt"
+[[ -s $root/Benchmarks/payloads/large.json ]] || python3 "$root/Benchmarks/gen_payloads.py" >&2
+export LARGE_PAYLOAD=$root/Benchmarks/payloads/large.json
 g++ -O2 -std=c++17 "$here/reference.cpp" -o "$build/reference" -ldouble-conversion
 swiftc -O -wmo -parse-as-library -package-name logitd -module-name JSONCodecBench \
     "$root"/Sources/JSONCodec/*.swift "$root/Benchmarks/JSONCodecBench/main.swift" -o "$build/jsoncodec-bench"
@@ -42,6 +49,6 @@ for mode in strtod fast_float dc-read snprintf to_chars dc-shortest; do
     per_number "$mode" "$build/reference" "$mode" "$setup"
 done
 setup=$(instructions "$build/jsoncodec-bench" setup)
-for mode in read-large write-large read-short write-short read-answer write-answer; do
+for mode in read-large write-large read-short write-short read-answer write-answer read-payload write-payload-answer; do
     per_number "JSONCodec $mode" "$build/jsoncodec-bench" "$mode" "$setup"
 done

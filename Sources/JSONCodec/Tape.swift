@@ -495,10 +495,11 @@ private struct TapeParser {
         }
     }
 
-    /// The common number, `-?(0|[1-9][0-9]*)(\.[0-9]+)?` with at most 19 digits in all, converted without
-    /// leaving registers; nil for anything else (an exponent, more digits, a malformed literal, a value only
-    /// Eisel–Lemire's fallback can decide), which `parseNumber` then reads from the same place, so every
-    /// error is still found and reported there.
+    /// The common number, `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]{1,4})?` with at most 19 digits
+    /// before the exponent, converted without leaving registers; nil for anything else (a longer exponent,
+    /// more digits, a malformed literal, a value only the exact fallback can decide), which `parseNumber`
+    /// then reads from the same place, so every error is still found and reported there. Both convert
+    /// with the same `DecimalConversion.fastDouble`, so a literal reads to the same Double either way.
     ///
     /// `@inline(always)` (SE-0496, Swift 6.3), not `@inline(__always)`: with the latter the optimizer still
     /// left a call per number here (its own symbol in perf); inlined, JSONCodecBench's decode of the
@@ -554,7 +555,24 @@ private struct TapeParser {
             } else if c &- UInt8(ascii: "0") < 10 {
                 return nil  // a leading zero
             }
-            if i < n, base[i] | 0x20 == UInt8(ascii: "e") { return nil }
+            if i < n, base[i] | 0x20 == UInt8(ascii: "e") {
+                // An exponent of one to four digits, as answers spell small probabilities
+                // (7.0459558397441e-06); a longer or malformed one is `parseNumber`'s.
+                isInteger = false
+                i &+= 1
+                guard i < n else { return nil }
+                let negativeExponent = base[i] == UInt8(ascii: "-")
+                if negativeExponent || base[i] == UInt8(ascii: "+") { i &+= 1 }
+                let exponentStart = i
+                let exponentEnd = min(n, i &+ 4)
+                var magnitude = 0
+                while i < exponentEnd, base[i] &- UInt8(ascii: "0") < 10 {
+                    magnitude = magnitude &* 10 &+ Int(base[i] &- UInt8(ascii: "0"))
+                    i &+= 1
+                }
+                guard i > exponentStart, i == n || base[i] &- UInt8(ascii: "0") >= 10 else { return nil }
+                exponent &+= negativeExponent ? 0 &- magnitude : magnitude
+            }
         }
         guard digitCount <= 19, let value = DecimalConversion.fastDouble(significand: significand, exponent: exponent)
         else { return nil }

@@ -21,7 +21,7 @@ package struct ModelReference: Sendable, Equatable {
     ///
     /// - Throws: 422 for `"version"` without `"model"`, for `"model"` beside `"weights"` or `"bias"`, and for a
     ///   version that is not a positive integer (`"2"`, or 2).
-    static func decode(_ object: KeyedDecodingContainer<AnyKey>) throws -> ModelReference? {
+    static func decode(_ object: ObjectFields) throws -> ModelReference? {
         guard object.present("model") else {
             if object.present("version") { throw APIError.invalid("version: applies only with model") }
             return nil
@@ -31,13 +31,13 @@ package struct ModelReference: Sendable, Equatable {
             throw APIError.invalid(
                 "model: give either model or weights and bias, not both (found \(listing(layerFields)))")
         }
-        let name = try object.decode(String.self, forKey: AnyKey("model"))
+        let name = try object.decode(String.self, "model")
         guard object.present("version") else { return ModelReference(name: name, version: nil) }
         let text: String
-        if let number = try? object.decode(Int.self, forKey: AnyKey("version")) {
+        if let number = try? object.decode(Int.self, "version") {
             text = String(number)
         } else {
-            text = try object.decode(String.self, forKey: AnyKey("version"))
+            text = try object.decode(String.self, "version")
         }
         guard let version = Int(text), version >= 1, String(version) == text else {
             throw APIError.invalid("version: must be a positive integer such as \"2\", got \(quoted(text))")

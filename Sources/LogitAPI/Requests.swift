@@ -41,34 +41,17 @@ private func bareLogits(_ decoder: any Decoder) throws -> Batch {
     }
 }
 
-extension KeyedDecodingContainer where Key == AnyKey {
-    /// The field is there and not `null` (the null rule: `null` is absent).
-    func present(_ name: String) -> Bool {
-        contains(AnyKey(name)) && !((try? decodeNil(forKey: AnyKey(name))) ?? false)
-    }
-
-    /// A required vector or batch, its shape checked.
-    func batch(_ name: String) throws -> Batch {
-        try decode(VectorOrRows.self, forKey: AnyKey(name)).batch(field: name)
-    }
-
-    /// An optional field (absent or `null`: nil), decoded as `T`.
-    func optional<T: Decodable>(_ type: T.Type, _ name: String) throws -> T? {
-        try decodeIfPresent(T.self, forKey: AnyKey(name))
-    }
-}
-
 /// `POST /sigmoid`: `{"logits": VECTOR|BATCH, "derivative": false}` or a bare array.
 package struct SigmoidRequest: ComputeRequest {
     package var logits: Batch
     package var derivative = false
 
     package init(from decoder: any Decoder) throws {
-        guard let object = objectOrBareArray(decoder) else {
+        guard let container = objectOrBareArray(decoder) else {
             logits = try bareLogits(decoder)
             return
         }
-        try object.rejectUnknownKeys(allowed: ["logits", "derivative"], decoder: decoder)
+        let object = try ObjectFields(container, allowed: ["logits", "derivative"], decoder: decoder)
         logits = try object.batch("logits")
         derivative = try object.optional(Bool.self, "derivative") ?? false
     }
@@ -84,11 +67,11 @@ package struct SoftmaxRequest: ComputeRequest {
     package var log = false
 
     package init(from decoder: any Decoder) throws {
-        guard let object = objectOrBareArray(decoder) else {
+        guard let container = objectOrBareArray(decoder) else {
             logits = try bareLogits(decoder)
             return
         }
-        try object.rejectUnknownKeys(allowed: ["logits", "temperature", "log"], decoder: decoder)
+        let object = try ObjectFields(container, allowed: ["logits", "temperature", "log"], decoder: decoder)
         logits = try object.batch("logits")
         temperature = try object.optional(Double.self, "temperature") ?? 1
         log = try object.optional(Bool.self, "log") ?? false
@@ -102,7 +85,7 @@ package enum Activation: String, Sendable {
     case none, sigmoid, softmax
 
     static func decode(
-        _ object: KeyedDecodingContainer<AnyKey>, allowed: [Activation], default: Activation
+        _ object: ObjectFields, allowed: [Activation], default: Activation
     ) throws -> Activation {
         guard let name = try object.optional(String.self, "activation") else { return `default` }
         guard let activation = Activation(rawValue: name), allowed.contains(activation) else {
@@ -120,7 +103,7 @@ package struct LinearLayer: Sendable {
     package var input: Batch
 
     /// The fields of a linear layer inside `object`.
-    init(from object: KeyedDecodingContainer<AnyKey>) throws {
+    init(from object: ObjectFields) throws {
         let w = try object.batch("weights")
         guard !w.isVector else {
             throw APIError.invalid("weights: must be a matrix, an array of rows such as [[1.0, 2.0]], not a vector")
@@ -147,7 +130,7 @@ package struct LinearLayer: Sendable {
     /// as many as the largest request body (8 MiB by default) can carry as `0,`. Without it a
     /// 60 KB request (4 000 rows of one input times 4 000 rows of one weight) took seconds and
     /// hundreds of MB to answer, and a 300 KB one would exhaust a pod's memory.
-    static let maxResults = 4_194_304
+    static let maxResults = AnswerLimits.numbers
 
     /// k×m×n multiply-adds (saturating: a product beyond `Int.max` is simply large).
     package var cost: Int {
@@ -170,8 +153,8 @@ package struct LinearRequest: ComputeRequest {
     package var activation: Activation?
 
     package init(from decoder: any Decoder) throws {
-        let object = try decoder.container(keyedBy: AnyKey.self)
-        try object.rejectUnknownKeys(
+        let object = try ObjectFields(
+            decoder.container(keyedBy: AnyKey.self),
             allowed: ["weights", "bias", "model", "version", "input", "activation"], decoder: decoder)
         if let reference = try ModelReference.decode(object) {
             source = .model(reference, input: try object.batch("input"), resolved: nil)
@@ -238,11 +221,12 @@ package struct ClassifyRequest: ComputeRequest {
     }
 
     package init(from decoder: any Decoder) throws {
-        guard let object = objectOrBareArray(decoder) else {
+        guard let container = objectOrBareArray(decoder) else {
             scores = .logits(try bareLogits(decoder))
             return
         }
-        try object.rejectUnknownKeys(
+        let object = try ObjectFields(
+            container,
             allowed: [
                 "logits", "input", "weights", "bias", "model", "version", "activation", "threshold", "labels", "top_k",
             ],
@@ -272,10 +256,29 @@ package struct ClassifyRequest: ComputeRequest {
         given.topK = try object.optional(Int.self, "top_k")
         labels = try object.optional([String].self, "labels")
         switch scores {
-        case .logits(let l): try check(classes: l.matrix.columns, activation: given.activation ?? .softmax)
-        case .layer(let layer): try check(classes: layer.weights.rows, activation: given.activation ?? .softmax)
+        case .logits(let l):
+            try check(classes: l.matrix.columns, activation: given.activation ?? .softmax)
+            try checkRanked(rows: l.matrix.rows, classes: l.matrix.columns, field: "logits")
+        case .layer(let layer):
+            try check(classes: layer.weights.rows, activation: given.activation ?? .softmax)
+            try checkRanked(rows: layer.input.matrix.rows, classes: layer.weights.rows, field: "input")
         case .model: break
         }
+    }
+
+    /// Every row of /classify's answer is an object with its own arrays (~90 bytes of JSON, ~900 of memory while
+    /// it is built), and `top_k` lists that many entries per row: rows × top_k is bounded by
+    /// `AnswerLimits.rankedEntries` (4 194 top-1000 rows were a 29 KB request and 1.8 GB; 1.4 million rows of one
+    /// logit a 5.6 MB request and 1.2 GB).
+    private func checkRanked(rows: Int, classes: Int, field: String) throws(APIError) {
+        let k = activation == .softmax ? min(topK, classes) : 1
+        let (entries, overflow) = rows.multipliedReportingOverflow(by: k)
+        guard overflow || entries > AnswerLimits.rankedEntries else { return }
+        let count = overflow ? "more than \(Int.max)" : "\(entries)"
+        throw APIError.invalid(
+            k > 1
+                ? "top_k: \(k) classes for each of \(rows) rows is \(count) entries; at most \(AnswerLimits.rankedEntries)"
+                : "\(field): \(rows) rows; /classify answers at most \(AnswerLimits.rankedEntries) rows × top_k")
     }
 
     /// Checks the options against the activation in force and the number of classes, and sets them. (top_k's
@@ -308,6 +311,7 @@ package struct ClassifyRequest: ComputeRequest {
         let effective = model.classifyingActivation(overriddenBy: asked)!
         try check(classes: model.classes, activation: effective == .sigmoid ? .sigmoid : .softmax)
         try checkModelInput(input, for: model)
+        try checkRanked(rows: input.matrix.rows, classes: model.classes, field: "input")
         scores = .model(reference, input: input, resolved: model)
     }
 

@@ -26,6 +26,22 @@ package struct TopClass: Encodable {
     package var `class`: Int
     package var label: String?
     package var probability: Double
+
+    enum CodingKeys: String, CodingKey {
+        case `class`, label, probability
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var object = encoder.container(keyedBy: CodingKeys.self)
+        try encode(into: &object)
+    }
+
+    /// The members, into a container the caller made (a nested one: see `Classification.encode(to:)`).
+    func encode(into object: inout KeyedEncodingContainer<CodingKeys>) throws {
+        try object.encode(`class`, forKey: .class)
+        try object.encodeIfPresent(label, forKey: .label)
+        try object.encode(probability, forKey: .probability)
+    }
 }
 
 /// The answer for one row: a single class out of many (softmax) or a yes/no per output (sigmoid).
@@ -47,7 +63,13 @@ package enum Classification: Encodable {
             try c.encodeIfPresent(best.label, forKey: .label)
             try c.encode(best.probability, forKey: .probability)
             try c.encode(probabilities, forKey: .probabilities)
-            try c.encode(top, forKey: .top)
+            // Through nested containers rather than `encode(top)`: each nested Encodable value (the list, then
+            // each entry) costs the encoder an encoder object and a coding path of its own.
+            var list = c.nestedUnkeyedContainer(forKey: .top)
+            for entry in top {
+                var object = list.nestedContainer(keyedBy: TopClass.CodingKeys.self)
+                try entry.encode(into: &object)
+            }
         case .sigmoid(let predictions, let probabilities, let labels):
             try c.encode(predictions, forKey: .predictions)
             try c.encode(probabilities, forKey: .probabilities)

@@ -223,7 +223,8 @@ private func expectBits(
     @Test(arguments: [
         "[1.5,2.25,-", "[1.5,2.25,-]", "[12345678.", "[12345678.]", "[1.2345678901234567,01]", "[0.1,1.e5]",
         "[1.5,2.5e]", "[1.5,2.5e+]", "[123456789012345678", "[1.5,-x]", "[1.5,2.5", "[1.5,2.5,]", "[1.5 2.5]",
-        "[1234567812345678.", "[-0.12345678,--1]",
+        "[1234567812345678.", "[-0.12345678,--1]", "[1.5,2.5e-]", "[1.5,1e+-3]", "[1.5,1E]", "[1.5,1e5.5]",
+        "[1.5,1e-0005x]", "[1.5,1e12345", "[1.5,2.5e+3", "[1e]", "[-1.5E-]", "[1.5,2.5e1,3e]",
     ])
     func malformedNumbersInRunsAreSyntaxErrors(_ text: String) {
         let error = #expect(throws: JSONDecodingError.self) { try decodeJSON([Double].self, from: Array(text.utf8)) }
@@ -242,5 +243,52 @@ private func expectBits(
         let values = try decodeJSON([Double].self, from: Array(("[" + many.joined(separator: ",") + "]").utf8))
         #expect(values.count == many.count)
         for (value, literal) in zip(values, many) { expectBits(value, strtodReference(literal), literal) }
+    }
+
+    /// Exponent literals inside arrays, where the run fast path now reads exponents of up to four digits
+    /// itself: significands of 1 to 21 digits (19 is the most the fast path takes, 20 and more go to the
+    /// exact fallback), exponents of every spelling (`e`, `E`, `+`, `-`, leading zeros, five digits, which
+    /// the general reader takes), near the ends of the range (±308, the subnormals down to 1e-324 and
+    /// below), negative zero; each compared with strtod, first, inside and last in an array.
+    @Test func exponentLiteralsInArraysAgreeWithStrtod() throws {
+        var generator = SplitMix64(seed: 0xE590_0E27)
+        var literals = [
+            "1e308", "1.7976931348623157e+308", "1.7976931348623157E308", "2.2250738585072014e-308",
+            "2.2250738585072011e-308", "4.9406564584124654e-324", "5e-324", "2.4703282292062328e-324",
+            "2.4703282292062327e-324", "1e-324", "3e-324", "1e-0400", "-0e0", "-0.0e-0000", "0e9999", "-0E+5",
+            "9007199254740993e0", "1234567890123456789e-10", "9999999999999999999e-343", "12345678901234567890e-10",
+            "123456789012345678901e+5", "7.0459558397441e-06", "1e00001", "1e-00001", "4.5e0022", "1e22", "1e23",
+            "8.98846567431158e307", "0.000000000000000000001e-300",
+        ]
+        for digits in 1...21 {
+            for exponent in [-330, -324, -310, -308, -300, -23, -22, -6, -1, 0, 1, 15, 22, 23, 300, 307, 308] {
+                var significand = String((0..<digits).map { _ in Character(String(generator.next() % 10)) })
+                if significand.first == "0" { significand = "4" + significand.dropFirst() }
+                let point = 1 + Int(generator.next() % UInt64(digits))
+                let mantissa =
+                    point < digits
+                    ? significand.prefix(point) + "." + significand.dropFirst(point) : Substring(significand)
+                let sign = generator.next() % 2 == 0 ? "" : "-"
+                let letter = generator.next() % 2 == 0 ? "e" : "E"
+                let exponentSign = exponent < 0 ? "-" : (generator.next() % 2 == 0 ? "" : "+")
+                literals.append("\(sign)\(mantissa)\(letter)\(exponentSign)\(abs(exponent))")
+            }
+        }
+        for literal in literals {
+            let reference = strtodReference(literal)
+            guard reference.isFinite else { continue }
+            expectBits(try read(literal), reference, literal)
+            for (text, index) in [("[\(literal)]", 0), ("[0.5,\(literal),1]", 1), ("[-2.5, \(literal)]", 1)] {
+                let values = try decodeJSON([Double].self, from: Array(text.utf8))
+                expectBits(values[index], reference, text)
+            }
+        }
+    }
+
+    @Test(arguments: ["1e400", "-1e400", "1e9999", "1.7976931348623159e308", "1e99999999999"])
+    func refusesLiteralsBeyondTheLargestDoubleInArrays(_ literal: String) {
+        #expect(throws: JSONDecodingError(.numberOutOfRange(literal: literal), path: "[1]")) {
+            try decodeJSON([Double].self, from: Array("[0.5,\(literal),2]".utf8))
+        }
     }
 }

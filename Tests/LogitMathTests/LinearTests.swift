@@ -1,4 +1,5 @@
 import LogitMath
+import TestSupport
 import Testing
 
 @Suite struct LinearTests {
@@ -27,6 +28,57 @@ import Testing
         let x = (0..<n).map { Double($0 % 5) }
         let expected = (0..<2).map { j in (0..<n).reduce(0.0) { $0 + w[j, $1] * x[$1] } }
         #expect(try linear(weights: w, bias: nil, input: x) == expected)
+    }
+
+    /// Rows are computed four at a time; a row's value must not depend on which rows share its group, so every
+    /// row of a layer equals the same row alone (m = 1) on random inputs, for every m mod 4 and n mod 4.
+    @Test(arguments: [(1, 7), (2, 64), (3, 65), (5, 130), (6, 3), (7, 2049), (9, 200)])
+    func rowIndependentOfItsGroup(_ shape: (rows: Int, columns: Int)) throws {
+        var random = SplitMix64(seed: UInt64(shape.rows * 10_000 + shape.columns))
+        let (m, n) = shape
+        let w = try Matrix(
+            rows: m, columns: n, elements: (0..<m * n).map { _ in Double.random(in: -1...1, using: &random) })
+        let x = (0..<n).map { _ in Double.random(in: -3...3, using: &random) }
+        let b = (0..<m).map { _ in Double.random(in: -1...1, using: &random) }
+        let all = try linear(weights: w, bias: b, input: x)
+        for j in 0..<m {
+            let alone = try linear(
+                weights: Matrix(rows: 1, columns: n, elements: Array(w.row(j))), bias: [b[j]], input: x)
+            #expect(all[j] == alone[0], "row \(j) of \(m)×\(n)")
+        }
+    }
+
+    /// The summation's documented bound (Linear.swift, `dot4`): |y − (W·x + b)| ≤ γ(k)·(Σ|w_i·x_i| + |b|) with
+    /// k = 16 + n/64 + 6 roundings, against a reference carried in twice the precision (each product split
+    /// exactly by an FMA, the parts summed with Neumaier's compensation), on a 1000-class head's row shape.
+    @Test func errorWithinTheSummationBound() throws {
+        var random = SplitMix64(seed: 2048)
+        let (m, n) = (8, 2048)
+        let w = try Matrix(
+            rows: m, columns: n, elements: (0..<m * n).map { _ in Double.random(in: -0.2...0.2, using: &random) })
+        let x = (0..<n).map { _ in Double.random(in: -3...3, using: &random) }
+        let b = (0..<m).map { _ in Double.random(in: -0.1...0.1, using: &random) }
+        let y = try linear(weights: w, bias: b, input: x)
+        let u = Double.ulpOfOne / 2
+        let k = Double(16 + n / 64 + 6)
+        let gamma = k * u / (1 - k * u)
+        for j in 0..<m {
+            var (sum, compensation, magnitude) = (0.0, 0.0, abs(b[j]))
+            func add(_ t: Double) {
+                let s = sum + t
+                compensation += abs(sum) >= abs(t) ? (sum - s) + t : (t - s) + sum
+                sum = s
+            }
+            add(b[j])
+            for i in 0..<n {
+                let p = w[j, i] * x[i]
+                add(p)
+                add((-p).addingProduct(w[j, i], x[i]))
+                magnitude += abs(p)
+            }
+            let reference = sum + compensation
+            #expect(abs(y[j] - reference) <= gamma * magnitude, "row \(j): \(y[j]) vs \(reference)")
+        }
     }
 
     @Test func reportsBothShapes() throws {

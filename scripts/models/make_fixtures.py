@@ -10,14 +10,16 @@
   same Doubles). Per sample, '|'-separated:
       features | predict (class index) | predict_proba | served logits | exact logits | probabilities
   `served logits` are the Doubles logitd computes: its dot product's order of operations (LogitMath's
-  `dot`: eight lanes in two SIMD4 accumulators, lanes summed left to right, then the tail, then + bias),
+  `dot4`: four lanes summed in blocks of 64 columns, the lanes added pairwise, then the tail, then + bias),
   emulated here with Python floats, one IEEE operation each. `exact logits` are W·x + b in mpmath at 50
   digits from the stored weights, and `probabilities` are σ/softmax of the served logits at 50 digits,
   each as `hi frac` (the nearest Double and (exact − hi)/ulp(hi), see scripts/math/make_fixtures.py).
   predict and predict_proba are scikit-learn's own answers ("-" for the rounded dtypes).
 
 Run from the repository root with the pins of scripts/requirements/pip-models.txt:
-    .venv/bin/python scripts/models/make_fixtures.py
+    .venv/bin/python scripts/models/make_fixtures.py                 # fit the models again, write everything
+    .venv/bin/python scripts/models/make_fixtures.py --keep-models   # the references of the models as they are
+(`--keep-models` after a change to LogitMath's order of operations: a new fit's last bits vary with the BLAS.)
 """
 import json
 import math
@@ -42,24 +44,27 @@ OUT = os.path.join(ROOT, "Tests", "LogitModelsTests", "Fixtures")
 
 
 def served_dot(w, x):
-    """LogitMath's dot(w, x), operation for operation (Sources/LogitMath/Linear.swift)."""
+    """LogitMath's dot4 for one row, operation for operation (Sources/LogitMath/Linear.swift): four lanes (column
+    c in lane c mod 4), each summing blocks of 64 columns from zero and adding each block sum to its running
+    total; the totals added pairwise; then the n mod 4 leftover columns in order."""
     n = len(x)
-    s0 = [0.0] * 4
-    s1 = [0.0] * 4
+    full = n - n % 4
+    totals = [0.0] * 4
     i = 0
-    while i + 8 <= n:
+    while i < full:
+        end = min(i + 64, full)
+        block = [0.0] * 4
+        while i < end:
+            for lane in range(4):
+                block[lane] = block[lane] + w[i + lane] * x[i + lane]
+            i += 4
         for lane in range(4):
-            s0[lane] = s0[lane] + w[i + lane] * x[i + lane]
-            s1[lane] = s1[lane] + w[i + 4 + lane] * x[i + 4 + lane]
-        i += 8
-    tail = 0.0
+            totals[lane] = totals[lane] + block[lane]
+    total = (totals[0] + totals[1]) + (totals[2] + totals[3])
     while i < n:
-        tail = tail + w[i] * x[i]
+        total = total + w[i] * x[i]
         i += 1
-    total = -0.0
-    for lane in range(4):
-        total = total + (s0[lane] + s1[lane])
-    return total + tail
+    return total
 
 
 def sigma(z):
@@ -120,11 +125,31 @@ def write_safetensors(path, prefix, weight, bias, dtype, metadata):
     return arrays[prefix + "weight"].astype(np.float64), arrays[prefix + "bias"].astype(np.float64)
 
 
+def fitted(name, X, y, max_iter, keep):
+    """LogisticRegression fitted on (X, y) and written as NAME.json; with `keep`, the model NAME.json already holds
+    instead (its coef_ and intercept_ set, not fitted: a fit's last bits vary with the BLAS and its threads)."""
+    path = os.path.join(OUT, name + ".json")
+    if not keep:
+        model = LogisticRegression(max_iter=max_iter).fit(X, y)
+        write(model, path, name=name)
+        return model
+    with open(path) as fh:
+        stored = json.load(fh)
+    model = LogisticRegression()
+    model.coef_ = np.array(stored["coef"])
+    model.intercept_ = np.array(stored["intercept"])
+    model.classes_ = np.array(stored["classes"])
+    model.n_features_in_ = X.shape[1]
+    return model
+
+
 def main():
+    keep = sys.argv[1:] == ["--keep-models"]
+    if sys.argv[1:] and not keep:
+        sys.exit("usage: make_fixtures.py [--keep-models]")
     os.makedirs(OUT, exist_ok=True)
     iris = load_iris()
-    model = LogisticRegression(max_iter=1000).fit(iris.data, iris.target)
-    write(model, os.path.join(OUT, "iris.json"), name="iris")
+    model = fitted("iris", iris.data, iris.target, 1000, keep)
     references("iris.txt", model.coef_.tolist(), model.intercept_.tolist(), iris.data, False,
                model.predict(iris.data), model.predict_proba(iris.data))
 
@@ -140,8 +165,7 @@ def main():
             assert w.tolist() == model.coef_.tolist() and b.tolist() == model.intercept_.tolist()
 
     cancer = load_breast_cancer()
-    binary = LogisticRegression(max_iter=10000).fit(cancer.data, cancer.target)
-    write(binary, os.path.join(OUT, "breast_cancer.json"), name="breast_cancer")
+    binary = fitted("breast_cancer", cancer.data, cancer.target, 10000, keep)
     references("breast_cancer.txt", binary.coef_.tolist(), binary.intercept_.tolist(), cancer.data, True,
                binary.predict(cancer.data), binary.predict_proba(cancer.data))
 

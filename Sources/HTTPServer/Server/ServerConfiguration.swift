@@ -29,9 +29,10 @@ package struct ServerConfiguration: Sendable {
     /// The body of each error the server answers by itself (400, 408, 413, 431, 501, 503): the
     /// application's error format, so the server needs none of its own. The default is plain text.
     package var errorResponse: @Sendable (TransportError) -> Response = Response.plainText
-    /// Called on Dispatch's utility pool whenever the last open connection closes while the server
-    /// runs: the moment to give back memory kept for the load (the executable trims malloc's
-    /// arenas there), which costs nothing while clients stay connected. nil: nothing is called.
+    /// Called on Dispatch's utility pool 0.1 s after the last open connection closes while the server
+    /// runs, if none has opened meanwhile: the moment to give back memory kept for the load (the
+    /// executable trims malloc's arenas there), which costs nothing while clients stay connected. The
+    /// pause lets work offloaded for the closed connections finish first. nil: nothing is called.
     package var whenIdle: (@Sendable () -> Void)?
 
     package init() {}
