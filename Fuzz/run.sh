@@ -9,14 +9,20 @@
 #   json      Fuzz/JSONRoundTripFuzz.swift: JSONCodec against a reference validator, and round trips.
 #   sigmoid, softmax, linear, classify
 #             Fuzz/EndpointFuzz.swift + Fuzz/Entry/TARGET.swift: a request body through the router.
-#   onnx      Fuzz/ONNXLoaderFuzz.swift: a model file through the ONNX reader and format detection.
+#   onnx      Fuzz/ONNXLoaderFuzz.swift (+ ModelFileFuzz.swift): a model file through the ONNX reader and
+#             format detection.
+#   logitd, sklearn, safetensors
+#             Fuzz/ModelFileFuzz.swift + Fuzz/Entry/TARGET.swift: a model file through decodeModel.
+#   oip       Fuzz/InferenceRequestFuzz.swift: an inference request (JSON or binary tensors) through the decoder.
+#   inflate   Fuzz/InflateFuzz.swift: gzip/deflate data through ContentCoding's bounded reader.
 # The corpus in Fuzz/corpus/TARGET is read and grown in a scratch copy (Fuzz/.work/TARGET), so the
 # committed seeds stay small; crashes land in Fuzz/.work/TARGET-artifacts/.
 #
 # How the endpoint targets are built (plain swiftc, no SwiftPM): swift-numerics' RealModule is taken
 # from the git mirror at the version Package.swift asks for (NUMERICS_GIT, NUMERICS_VERSION) and
 # compiled as a module; LogitMath, JSONCodec and HTTPServer's Messages and Routing each become a
-# static library with sanitizer coverage; so does LogitService's request side (not Service.swift or
+# static library with sanitizer coverage (swift-http-types' HTTPTypes, which Messages uses, comes from
+# Fuzz/httptypes.sh, with ASan and no coverage); so does LogitService's request side (not Service.swift or
 # Metrics.swift, which need swift-log/metrics/prometheus) with EndpointFuzz.swift and
 # ReferenceJSON.swift, built with -enable-testing; a target is then its Fuzz/Entry file, which
 # `@testable import`s it. Modules are rebuilt only when their sources or dependencies change.
@@ -26,7 +32,7 @@ cd "$(dirname "$0")/.."
 # Swift's own crash backtracer fights ASan's signal handling; the fuzzer prints the stack itself.
 export SWIFT_BACKTRACE=enable=no
 root=$PWD
-all_targets="parser json sigmoid softmax linear classify onnx"
+all_targets="parser json sigmoid softmax linear classify onnx logitd sklearn safetensors oip inflate"
 
 work=$root/Fuzz/.work
 modules=$work/modules
@@ -108,6 +114,12 @@ build_model_modules() {
     module LogitModels "JSONCodec LogitMath ONNXProto SwiftProtobuf" $(find Sources/LogitModels -name '*.swift' | sort)
 }
 
+# The model-file targets also check a model's protocol metadata and answers: InferenceProtocol on top.
+build_protocol_modules() {
+    build_model_modules
+    module InferenceProtocol "LogitModels LogitMath JSONCodec" Sources/InferenceProtocol/*.swift
+}
+
 # The modules the endpoint targets link against; JSONCodec alone for `json`. JSONCodec is built
 # beside HTTPServer and Routing (two cores), then the model modules, Pictures, LogitAPI and LogitService.
 build_modules() {
@@ -119,8 +131,9 @@ build_modules() {
         wait "$json_pid"
         return
     fi
-    module HTTPServer "" Sources/HTTPServer/Messages/*.swift
-    module Routing HTTPServer Sources/Routing/*.swift
+    Fuzz/httptypes.sh "$modules" -sanitize=address
+    module HTTPServer HTTPTypes Sources/HTTPServer/Messages/*.swift
+    module Routing "HTTPServer HTTPTypes" Sources/Routing/*.swift
     wait "$json_pid"
     # A request may name a served model, and /sigmoid, /softmax and /classify can answer with a picture.
     build_model_modules
@@ -130,7 +143,7 @@ build_modules() {
     module LogitAPI "JSONCodec LogitMath LogitModels" Sources/LogitAPI/*.swift
     local service=(ComputeRoutes ContentType Problem Negotiation PictureRoutes)
     service=("${service[@]/#/Sources/LogitService/}")
-    module LogitService "JSONCodec HTTPServer Routing LogitMath LogitAPI LogitModels Pictures ContentCoding" \
+    module LogitService "JSONCodec HTTPTypes HTTPServer Routing LogitMath LogitAPI LogitModels Pictures ContentCoding" \
         "${service[@]/%/.swift}" \
         Fuzz/EndpointFuzz.swift Fuzz/ReferenceJSON.swift -- -enable-testing
 }
@@ -141,9 +154,11 @@ build() {
     mkdir -p "$work"
     case "$target" in
     parser)
+        mkdir -p "$modules"
+        Fuzz/httptypes.sh "$modules" -sanitize=address
         swiftc "${flags[@]}" -module-name parserFuzz \
             Sources/HTTPServer/Messages/*.swift Sources/HTTPServer/Parsing/*.swift Fuzz/RequestParserFuzz.swift \
-            -o "$binary"
+            -lHTTPTypes -o "$binary"
         ;;
     json)
         build_modules json
@@ -154,14 +169,33 @@ build() {
         build_modules endpoints
         swiftc "${flags[@]}" -module-name "${target}Fuzz" "Fuzz/Entry/$target.swift" \
             -lLogitService -lLogitAPI -lPictures -lContentCoding -lz -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lRouting \
-            -lHTTPServer -lLogitMath -lRealModule -lFoundationEssentials -lFoundation -lswiftSynchronization -lswiftGlibc -o "$binary"
+            -lHTTPServer -lHTTPTypes -lLogitMath -lRealModule -lFoundationEssentials -lFoundation -lswiftSynchronization -lswiftGlibc -o "$binary"
         ;;
     onnx)
         # LogitModels and SwiftProtobuf use Foundation's Data, which static libraries don't autolink.
-        build_model_modules
-        swiftc "${flags[@]}" -module-name onnxFuzz Fuzz/ONNXLoaderFuzz.swift \
-            -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lLogitMath -lRealModule \
+        build_protocol_modules
+        swiftc "${flags[@]}" -module-name onnxFuzz Fuzz/ONNXLoaderFuzz.swift Fuzz/ModelFileFuzz.swift \
+            -lInferenceProtocol -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lLogitMath -lRealModule \
             -lFoundationEssentials -lFoundation -o "$binary"
+        ;;
+    logitd | sklearn | safetensors)
+        build_protocol_modules
+        swiftc "${flags[@]}" -module-name "${target}Fuzz" Fuzz/ModelFileFuzz.swift "Fuzz/Entry/$target.swift" \
+            -lInferenceProtocol -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lLogitMath -lRealModule \
+            -lFoundationEssentials -lFoundation -o "$binary"
+        ;;
+    oip)
+        build_protocol_modules
+        swiftc "${flags[@]}" -module-name oipFuzz Fuzz/InferenceRequestFuzz.swift Fuzz/ReferenceJSON.swift \
+            -lInferenceProtocol -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lLogitMath -lRealModule \
+            -lFoundationEssentials -lFoundation -o "$binary"
+        ;;
+    inflate)
+        # ContentCoding alone (zlib through CZlib's module map); the round trip compresses with TestSupport's Zlib.
+        mkdir -p "$modules"
+        module ContentCoding "" Sources/ContentCoding/*.swift
+        swiftc "${flags[@]}" -module-name inflateFuzz Fuzz/InflateFuzz.swift Tests/TestSupport/Zlib.swift \
+            -lContentCoding -lz -o "$binary"
         ;;
     *)
         echo "unknown target: $target (known: $all_targets)" >&2

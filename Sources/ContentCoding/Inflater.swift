@@ -49,10 +49,18 @@ package enum Inflater {
         var capacity = initialCapacity(input, coding: coding, limit: limit)
         while true {
             if output.count == limit {
-                // Full at the limit: the content is too large exactly when zlib can give one more byte.
+                // Full at the limit: the content is too large exactly when zlib can give one more byte,
+                // even if the same call then finds the data bad (a check value after that byte).
                 var probe: UInt8 = 0
-                let (written, finished) = try withUnsafeMutableBytes(of: &probe) { (byte) throws(DecompressionError) in
-                    try run.fill(byte)
+                let before = run.produced
+                let (written, finished): (Int, Bool)
+                do {
+                    (written, finished) = try withUnsafeMutableBytes(of: &probe) { (byte) throws(DecompressionError) in
+                        try run.fill(byte)
+                    }
+                } catch {
+                    if run.produced > before { throw .tooLarge(limit: limit) }
+                    throw error
                 }
                 if written > 0 { throw .tooLarge(limit: limit) }
                 precondition(finished, "zlib stopped with room left and the data unfinished")
@@ -107,6 +115,8 @@ private struct InflateRun {
     let coding: Coding
     /// How many input bytes have been handed to zlib (some may still be in `avail_in`).
     var handed = 0
+    /// How many bytes zlib has written, including those of a call that then failed.
+    private(set) var produced = 0
 
     init(input: UnsafeRawBufferPointer, coding: Coding) throws(DecompressionError) {
         self.input = input
@@ -143,6 +153,7 @@ private struct InflateRun {
             stream.pointee.avail_out = UInt32(room)
             let status = inflate(stream, Z_NO_FLUSH)
             written += room - Int(stream.pointee.avail_out)
+            produced += room - Int(stream.pointee.avail_out)
             switch status {
             case Z_OK:
                 continue

@@ -65,6 +65,8 @@ extension Model {
             selected.append((name, output))
         }
 
+        try checkAnswerSize(rows: request.rows.rows, selected)
+
         let result: (output: ModelOutput, decisions: [Decision])
         do {
             result = try classify(request.rows)
@@ -81,6 +83,30 @@ extension Model {
             return tensor
         }
         return InferenceResponse(modelName: name, modelVersion: version, id: request.id, outputs: tensors)
+    }
+
+    /// A few KB of rows can ask for k × m numbers per output (k rows of one feature, a 1000-class head) and for
+    /// k × K classification strings: both bounded by `AnswerLimits`, before anything is computed. Without it an
+    /// 8 MB binary body of one-feature rows asked a 1000-class head for 16 GB.
+    private func checkAnswerSize(
+        rows k: Int, _ selected: [(name: OutputName, asked: RequestedOutput)]
+    ) throws(InferenceError) {
+        let width = max(outputs, classes)
+        let (results, overflow) = k.multipliedReportingOverflow(by: width)
+        guard !overflow, results <= AnswerLimits.numbers else {
+            throw .badRequest(
+                "inputs[0]: the result would have \(overflow ? "more than \(Int.max)" : "\(results)") numbers per "
+                    + "output (\(k) rows × \(width)); at most \(AnswerLimits.numbers)")
+        }
+        for (name, asked) in selected {
+            guard let top = asked.classification else { continue }
+            let strings = k * min(top, name == .logits ? outputs : classes)  // ≤ results: no overflow
+            guard strings <= AnswerLimits.rankedEntries else {
+                throw .badRequest(
+                    "outputs \"\(name.rawValue)\": classification \(top) of \(k) rows is \(strings) strings; "
+                        + "at most \(AnswerLimits.rankedEntries)")
+            }
+        }
     }
 
     private func tensor(_ output: OutputName, _ result: ModelOutput, _ decisions: [Decision], rows k: Int)

@@ -130,7 +130,7 @@ package struct LinearLayer: Sendable {
     /// as many as the largest request body (8 MiB by default) can carry as `0,`. Without it a
     /// 60 KB request (4 000 rows of one input times 4 000 rows of one weight) took seconds and
     /// hundreds of MB to answer, and a 300 KB one would exhaust a pod's memory.
-    static let maxResults = 4_194_304
+    static let maxResults = AnswerLimits.numbers
 
     /// k×m×n multiply-adds (saturating: a product beyond `Int.max` is simply large).
     package var cost: Int {
@@ -256,10 +256,29 @@ package struct ClassifyRequest: ComputeRequest {
         given.topK = try object.optional(Int.self, "top_k")
         labels = try object.optional([String].self, "labels")
         switch scores {
-        case .logits(let l): try check(classes: l.matrix.columns, activation: given.activation ?? .softmax)
-        case .layer(let layer): try check(classes: layer.weights.rows, activation: given.activation ?? .softmax)
+        case .logits(let l):
+            try check(classes: l.matrix.columns, activation: given.activation ?? .softmax)
+            try checkRanked(rows: l.matrix.rows, classes: l.matrix.columns, field: "logits")
+        case .layer(let layer):
+            try check(classes: layer.weights.rows, activation: given.activation ?? .softmax)
+            try checkRanked(rows: layer.input.matrix.rows, classes: layer.weights.rows, field: "input")
         case .model: break
         }
+    }
+
+    /// Every row of /classify's answer is an object with its own arrays (~90 bytes of JSON, ~900 of memory while
+    /// it is built), and `top_k` lists that many entries per row: rows × top_k is bounded by
+    /// `AnswerLimits.rankedEntries` (4 194 top-1000 rows were a 29 KB request and 1.8 GB; 1.4 million rows of one
+    /// logit a 5.6 MB request and 1.2 GB).
+    private func checkRanked(rows: Int, classes: Int, field: String) throws(APIError) {
+        let k = activation == .softmax ? min(topK, classes) : 1
+        let (entries, overflow) = rows.multipliedReportingOverflow(by: k)
+        guard overflow || entries > AnswerLimits.rankedEntries else { return }
+        let count = overflow ? "more than \(Int.max)" : "\(entries)"
+        throw APIError.invalid(
+            k > 1
+                ? "top_k: \(k) classes for each of \(rows) rows is \(count) entries; at most \(AnswerLimits.rankedEntries)"
+                : "\(field): \(rows) rows; /classify answers at most \(AnswerLimits.rankedEntries) rows × top_k")
     }
 
     /// Checks the options against the activation in force and the number of classes, and sets them. (top_k's
@@ -292,6 +311,7 @@ package struct ClassifyRequest: ComputeRequest {
         let effective = model.classifyingActivation(overriddenBy: asked)!
         try check(classes: model.classes, activation: effective == .sigmoid ? .sigmoid : .softmax)
         try checkModelInput(input, for: model)
+        try checkRanked(rows: input.matrix.rows, classes: model.classes, field: "input")
         scores = .model(reference, input: input, resolved: model)
     }
 

@@ -81,7 +81,9 @@ public enum StorageType: String, Sendable {
 }
 
 /// Why a model file cannot be served: the file and the problem, written as one line
-/// (`models/iris.json: bias has 2 elements but weights has 3 rows`).
+/// (`models/iris.json: bias has 2 elements but weights has 3 rows`). A problem may quote the file's own
+/// text (an unknown activation, a tensor's name) and a path may hold any byte but NUL, so the line writes
+/// control and line-separator characters as escapes (`\n`, `\u{1B}`): it stays one line in the log.
 public struct ModelLoadError: Error, Sendable, Equatable, CustomStringConvertible {
     public var file: String
     public var problem: String
@@ -91,5 +93,25 @@ public struct ModelLoadError: Error, Sendable, Equatable, CustomStringConvertibl
         self.problem = problem
     }
 
-    public var description: String { "\(file): \(problem)" }
+    public var description: String { oneLine("\(file): \(problem)") }
+}
+
+/// `text` with C0 and C1 controls, DEL and U+2028/U+2029 escaped: `\n`, `\r`, `\t`, else `\u{X}`.
+private func oneLine(_ text: String) -> String {
+    func isBreaking(_ s: Unicode.Scalar) -> Bool {
+        s.value < 0x20 || (0x7F...0x9F).contains(s.value) || s.value == 0x2028 || s.value == 0x2029
+    }
+    guard text.unicodeScalars.contains(where: isBreaking) else { return text }
+    var out = String.UnicodeScalarView()
+    for s in text.unicodeScalars {
+        switch s {
+        case "\n": out.append(contentsOf: #"\n"#.unicodeScalars)
+        case "\r": out.append(contentsOf: #"\r"#.unicodeScalars)
+        case "\t": out.append(contentsOf: #"\t"#.unicodeScalars)
+        case _ where isBreaking(s):
+            out.append(contentsOf: "\\u{\(String(s.value, radix: 16, uppercase: true))}".unicodeScalars)
+        default: out.append(s)
+        }
+    }
+    return String(out)
 }

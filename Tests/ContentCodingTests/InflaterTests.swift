@@ -191,6 +191,25 @@ import Testing
         }
     }
 
+    /// Content one byte longer than the limit is too large whatever follows it: the byte zlib gives
+    /// into the probe counts even when the same call then finds a bad check value (found by the
+    /// `inflate` fuzz target: this answered `invalid`, a 400, where content two bytes over gave 413).
+    @Test("content one byte over the limit is too large even with a bad check value", arguments: Coding.allCases)
+    func overByOneWithBadCheck(coding: Coding) {
+        var body = coding == .gzip ? Fixtures.gzipSeed : Fixtures.deflateSeed
+        // gzip: CRC-32 then ISIZE end the member; zlib: Adler-32 ends the stream.
+        body[body.count - (coding == .gzip ? 8 : 1)] ^= 0xff
+        #expect(throws: DecompressionError.tooLarge(limit: Fixtures.seed.count - 1)) {
+            try Inflater.decompress(body, coding: coding, limit: Fixtures.seed.count - 1)
+        }
+        #expect(throws: DecompressionError.tooLarge(limit: Fixtures.seed.count - 2)) {
+            try Inflater.decompress(body, coding: coding, limit: Fixtures.seed.count - 2)
+        }
+        #expect(throws: DecompressionError.invalid(coding, reason: "incorrect data check")) {
+            try Inflater.decompress(body, coding: coding, limit: Fixtures.seed.count)
+        }
+    }
+
     /// The bomb helper itself: its trailer's check value is right, so the bomb tests below stop at
     /// the limit and not at a bad CRC.
     @Test("a 16 MiB bomb is valid data and decodes to 16 MiB of zeros", arguments: Coding.allCases)

@@ -43,11 +43,16 @@ func readResponse(_ body: [UInt8], headerLength: Int?) throws -> (header: [Strin
 }
 
 @Suite struct InferenceResponseTests {
-    static let tensors = [
-        OutputTensor(name: "logits", datatype: .fp64, shape: [2, 2], data: .doubles([0.1, -2.5, 1e-05, 3])),
-        OutputTensor(name: "class", datatype: .int64, shape: [2], data: .integers([1, -7])),
-        OutputTensor(name: "label", datatype: .bytes, shape: [2], data: .strings(["versicolor", "é"])),
-    ]
+    /// Made afresh for each use, not a `static let`: a global alive at exit whose `TensorData` payloads carry
+    /// their case in the pointer's spare bits (`.integers`, `.strings`) looks unreferenced to LeakSanitizer,
+    /// which reported the two arrays as leaked under `scripts/sanitizers.sh address`.
+    static var tensors: [OutputTensor] {
+        [
+            OutputTensor(name: "logits", datatype: .fp64, shape: [2, 2], data: .doubles([0.1, -2.5, 1e-05, 3])),
+            OutputTensor(name: "class", datatype: .int64, shape: [2], data: .integers([1, -7])),
+            OutputTensor(name: "label", datatype: .bytes, shape: [2], data: .strings(["versicolor", "é"])),
+        ]
+    }
 
     @Test func aJSONResponseHasEveryOutputsDataFlat() {
         let response = InferenceResponse(modelName: "iris", modelVersion: 3, id: "a\"b", outputs: Self.tensors)

@@ -41,6 +41,24 @@ import Testing
         #expect(model.name == "folder" && model.version == 2)
     }
 
+    /// A refusal is one line `FILE: problem` (API.md "Served models") even when it quotes the file's own text
+    /// or the path holds a line break: control and line-separator characters are written as escapes (the
+    /// `logitd` fuzz target checks this of every refusal; an activation of "a\nb" made a two-line message).
+    @Test(arguments: [
+        (#"{"weights": [[1]], "activation": "a\nb"}"#, "x.json", #"x.json: activation "a\nb" is not one of"#),
+        (#"{"weights": [[1]], "activaton\r": 1}"#, "x.json", #"x.json: unknown field "activaton\r" in"#),
+        (#"{"name": "\u2028\u0085\u001b", "weights": [[1]]}"#, "x.json", #"model name "\u{2028}\u{85}\u{1B}""#),
+        (#"{"weights": []}"#, "dir\n/x.json", #"dir\n/x.json: weights is empty"#),
+    ])
+    func refusalsAreOneLine(json: String, file: String, start: String) {
+        let error = #expect(throws: ModelLoadError.self) {
+            try decodeModel(Array(json.utf8), file: file, fallbackName: "x")
+        }
+        let text = error?.description ?? ""
+        #expect(!text.contains(where: \.isNewline) && !text.unicodeScalars.contains { $0.value < 0x20 })
+        #expect(text.contains(start), "\(text)")
+    }
+
     @Test(arguments: ["a", "iris", "Iris_2.v1-final", String(repeating: "x", count: 64)])
     func acceptsNamesInTheRule(_ name: String) { #expect(isValidModelName(name)) }
 

@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 import Testing
 
 /// Every error row of API.md, in-process: the status, the problem+json shape, and a detail that
@@ -126,13 +127,34 @@ import Testing
         #expect(client.call(.post, path, Self.oneColumnLayer(inputRows: 2, weightRows: 2049)).status == 200)
     }
 
+    /// top_k > 1 lists k entries per row, each ~90 bytes of JSON: 4 194 top-1000 rows were a 29 KB request, a
+    /// 384 MB answer and 1.8 GB of memory. Bounded (docs/configuration.md, "Memory per request").
+    @Test func topKListsOfTooManyEntriesAre422() {
+        let row = "[" + Array(repeating: "0", count: 1000).joined(separator: ",") + "]"
+        func body(rows k: Int, topK: Int) -> String {
+            #"{"logits": ["# + Array(repeating: row, count: k).joined(separator: ",") + #"], "top_k": \#(topK)}"#
+        }
+        let a = client.call(.post, "/classify", body(rows: 263, topK: 1000))
+        #expect(a.status == 422)
+        #expect(a.detail == "top_k: 1000 classes for each of 263 rows is 263000 entries; at most 262144", "\(a.detail)")
+        let layer = Self.oneColumnLayer(inputRows: 263, weightRows: 1000).dropLast() + #", "top_k": 1000}"#
+        #expect(client.call(.post, "/classify", String(layer)).detail.hasPrefix("top_k: 1000 classes for each of 263"))
+        #expect(client.call(.post, "/classify", body(rows: 263, topK: 1)).status == 200)
+        // Every row is an entry: 262 145 rows of one logit (a 1 MB request) are too many.
+        let rows = #"{"logits": ["# + Array(repeating: "[0]", count: 262_145).joined(separator: ",") + "]}"
+        #expect(
+            client.call(.post, "/classify", rows).detail
+                == "logits: 262145 rows; /classify answers at most 262144 rows × top_k")
+        #expect(client.call(.post, "/classify", body(rows: 2, topK: 1000)).status == 200)
+    }
+
     @Test(arguments: cases) func answersWithAProblem(_ c: Case) {
         let a = client.call(.post, c.path, c.body, contentType: c.contentType)
         #expect(a.status == c.status)
         #expect(a.contentType == "application/problem+json")
         #expect(a.json["type"] as? String == "about:blank")
         #expect(a.json["status"] as? Int == c.status)
-        #expect(a.json["title"] as? String == Status(code: c.status).reasonPhrase)
+        #expect(a.json["title"] as? String == HTTPResponse.Status(code: c.status).statusLinePhrase)
         #expect(a.detail.contains(c.detail), "detail was: \(a.detail)")
     }
 
@@ -154,16 +176,16 @@ import Testing
     @Test func wrongMethodIs405WithAllow() {
         let a = client.call(.get, "/softmax")
         #expect(a.status == 405)
-        #expect(a.headers["Allow"]?.contains("POST") == true)
+        #expect(a.headers[.allow]?.contains("POST") == true)
         let b = client.call(.post, "/healthz", "{}")
         #expect(b.status == 405)
-        #expect(b.headers["Allow"]?.contains("GET") == true)
+        #expect(b.headers[.allow]?.contains("GET") == true)
     }
 
     @Test func optionsAnswers204WithAllow() {
         let a = client.call(.options, "/classify", contentType: nil)
         #expect(a.status == 204)
-        #expect(a.headers["Allow"]?.contains("POST") == true)
+        #expect(a.headers[.allow]?.contains("POST") == true)
     }
 }
 

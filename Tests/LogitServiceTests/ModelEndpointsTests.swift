@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import HTTPTypes
 import LogitMath
 import LogitModels
 import TestSupport
@@ -31,6 +32,19 @@ import Testing
     }()
 
     let client = ServiceClient(models: ModelEndpointsTests.models)
+
+    @Test func topKListsOfTooManyEntriesAre422() {
+        let wide = Model(
+            name: "wide", version: 1, format: .logitd,
+            weights: try! Matrix(rows: 1000, columns: 1, elements: [Double](repeating: 1, count: 1000)),
+            bias: [Double](repeating: 0, count: 1000), activation: .softmax, file: "wide.json")
+        let client = ServiceClient(models: try! ModelSet([wide]))
+        let input = "[" + Array(repeating: "[0.5]", count: 263).joined(separator: ",") + "]"
+        let a = client.call(.post, "/classify", #"{"model": "wide", "input": \#(input), "top_k": 1000}"#)
+        #expect(a.status == 422)
+        #expect(a.detail == "top_k: 1000 classes for each of 263 rows is 263000 entries; at most 262144", "\(a.detail)")
+        #expect(client.call(.post, "/classify", #"{"model": "wide", "input": \#(input), "top_k": 2}"#).status == 200)
+    }
 
     @Test func listsEveryNameAndVersion() throws {
         let a = client.call(.get, "/models")

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A few seconds of soak.py, for CI: the mixed load, no 5xx, no unexpected error, fds back to
+# A few seconds of soak.py, for CI: the mixed load with served models rewritten and reloaded (SIGHUP
+# every second, every second reload with a malformed file), no 5xx, no unexpected error, fds back to
 # idle after the load, exit 0 on SIGTERM. Too short to judge memory growth (the real soak is
 # `soak.py --duration 600`). Builds nothing.
 #
@@ -18,4 +19,6 @@ elif [[ ! -x "$binary" ]]; then
     echo "smoke.sh: $binary is not an executable (build it first)" >&2
     exit 2
 fi
-exec python3 "$here/soak.py" --binary "$binary" --duration "${SOAK_SECONDS:-5}" --warmup 1 --sample 1 --workers 4 --slow-clients 1
+models=(--models --reload-every 1 --malformed-every 2)
+[[ "$1" == --mock ]] && models=()  # mock_server.py serves no models
+exec python3 "$here/soak.py" --binary "$binary" --duration "${SOAK_SECONDS:-5}" --warmup 1 --sample 1 --workers 4 --slow-clients 1 "${models[@]}"

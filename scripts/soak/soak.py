@@ -21,6 +21,14 @@ duration is over. Each worker loops over scenarios, picked at random (seeded):
 - HTTP/1.0 without keep-alive (the server must close) and with it (the connection must stay);
 - chunked uploads.
 
+With `--models`, the server also serves a model folder (`--model-dir`) that models.py rewrites every
+`--reload-every` seconds, each time followed by SIGHUP (every `--malformed-every`-th time with a malformed file
+that must make the reload fail), and the workers add a `models` scenario: /classify and /linear naming a model,
+V2 inference in JSON and binary tensors, gzip and deflate bodies, gzip answers. Each answer must be the one of a
+model generation served while the request ran (a 404 only for a model missing from one of those sets); each
+SIGHUP must be counted by `logitd_model_reloads_total` with the expected result, and `GET /models` must then list
+the folder (README.md, "Served models under reload").
+
 Every `--sample` seconds it prints a row: time, requests done, req/s, the server's RSS (VmRSS) in
 MiB, its open fds, and errors so far. At the end it stops the load, checks that the server's fds
 come back to their idle count once every client connection is closed, sends SIGTERM, and expects
@@ -41,12 +49,17 @@ import os
 import random
 import re
 import shlex
+import shutil
 import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import models  # noqa: E402  (scripts/soak/models.py)
 
 RESPONSE_TIMEOUT = 20.0  # longer than the server's default request timeout (10 s)
 MAX_HEAD = 64 * 1024
@@ -62,6 +75,10 @@ class Stats:
         self.scenarios: dict[str, int] = {}
         self.slowest: dict[str, float] = {}  # scenario → its longest run, in seconds
         self.latencies: list[float] = []  # seconds, one request at a time on keep-alive connections
+        self.counts: dict[str, int] = {}  # --models: requests by kind and outcome
+
+    def count(self, what: str) -> None:
+        self.counts[what] = self.counts.get(what, 0) + 1
 
     def error(self, kind: str, detail: str) -> None:
         self.errors += 1
@@ -222,8 +239,8 @@ def check(status: int, headers: dict, body: bytes, expected: int, what: str, sta
         raise Unexpected(f"status {status}, expected {expected}", f"{what}: {body[:200]!r}")
     if status == 200 and body and headers.get("content-type", "").startswith("application/json"):
         try:
-            json.loads(body)
-        except ValueError:
+            json.loads(models.decoded_body(headers, body))
+        except (ValueError, OSError, EOFError):
             raise Unexpected("200 with a body that is not JSON", f"{what}: {body[:200]!r}") from None
 
 
@@ -242,10 +259,20 @@ async def expect_eof(reader: asyncio.StreamReader, what: str) -> None:
 
 
 class Load:
-    def __init__(self, host: str, port: int, seed: int, stats: Stats):
+    def __init__(self, host: str, port: int, seed: int, stats: Stats, folder=None):
         self.host, self.port, self.seed, self.stats = host, port, seed, stats
         self.stopping = False
         self.open_connections = 0
+        # --models: the model folder, and every set the server has served: [start, end, {(name, version): gen}],
+        # start = when the SIGHUP that loaded it was sent, end = when the next successful reload was seen.
+        self.folder = folder
+        self.served = [[0.0, float("inf"), folder.served()]] if folder else []
+        self.settled = asyncio.Event()  # clear from a SIGHUP until the reload is seen counted
+        self.settled.set()
+
+    def candidates(self, sent: float, answered: float) -> list:
+        """The served sets a request sent at `sent` and answered at `answered` may have been answered from."""
+        return [s for start, end, s in self.served if start <= answered and end >= sent]
 
     async def connect(self):
         reader, writer = await asyncio.open_connection(self.host, self.port, limit=MAX_HEAD)
@@ -423,6 +450,83 @@ class Load:
         finally:
             await self.close(writer)
 
+    async def models(self, r: random.Random) -> None:
+        """--models: requests to served models while the folder is rewritten and reloaded: /classify and
+        /linear naming a model, V2 JSON and V2 binary inference, some bodies gzip or deflate, some answers
+        gzip; now and then a plain /softmax with a compressed body. Every 200 must be the answer of a
+        generation of the model that was served while the request ran; a 404 is expected only when the
+        model (or version) was missing from one of those sets."""
+        reader, writer = await self.connect()
+        try:
+            for _ in range(r.randint(3, 20)):
+                if self.stopping:
+                    break
+                if r.random() < 0.15:
+                    body = json.dumps({"logits": vector(r, r.randint(1, 400))}).encode()
+                    headers = {}
+                    body = models.compress(r, body, headers)
+                    h = await self.exchange(reader, writer, "POST", "/softmax", body, 200, headers)
+                    self.stats.count("softmax, compressed" if "Content-Encoding" in headers else "softmax")
+                    continue
+                current = self.served[-1][2]
+                if r.random() < 0.85 and current:
+                    name, version = r.choice(sorted(current))
+                    version = version if name in self.folder.triton and r.random() < 0.5 else None
+                else:
+                    name = r.choice(self.folder.names())
+                    version = r.choice([None, 1, 2]) if name in self.folder.triton else None
+                n = self.folder.shapes[name][0]
+                method, path, body, headers, x, kind = models.model_request(r, name, version, n)
+                body = models.compress(r, body, headers)
+                sent = time.monotonic()
+                writer.write(encode(method, path, body, headers))
+                await writer.drain()
+                status, h, b = await read_response(reader, method)
+                answered = time.monotonic()
+                self.stats.latencies.append(answered - sent)
+                what = f"{kind} {path} ({headers.get('Content-Encoding', 'identity')} body)"
+                sets = self.candidates(sent, answered)
+                gens = [models.resolve(s, name, version) for s in sets]
+                if not self.settled.is_set():
+                    # A SIGHUP is out and not yet seen counted: the set it loads may have answered. Judge the
+                    # answer once the reload is settled (its set is then in self.served, or it failed).
+                    await self.settled.wait()
+                    sets = self.candidates(sent, answered)
+                    gens = [models.resolve(s, name, version) for s in sets]
+                if status == 404:
+                    if all(gens):
+                        raise Unexpected("404 for a served model", f"{what}: {b[:200]!r}")
+                    self.stats.count("404 (model not served at the time)")
+                else:
+                    check(status, h, b, 200, what, self.stats)
+                    gzipped = h.get("content-encoding", "").lower() == "gzip"
+                    if gzipped and "Accept-Encoding" not in headers:
+                        raise Unexpected("gzip answer not asked for", what)
+                    try:
+                        plain = models.decoded_body(h, b)
+                        got = models.answers(kind, h, plain)
+                    except (ValueError, KeyError, IndexError, TypeError, OSError, EOFError, struct.error) as e:
+                        raise Unexpected("answer that does not decode", f"{what}: {type(e).__name__} {e}") from None
+                    if len(plain) >= 1024 and "Accept-Encoding" in headers and not gzipped:
+                        raise Unexpected("a 1 KiB answer not gzipped though asked", what)
+                    reasons = [models.matches(g, kind, x, got) for g in gens if g]
+                    if None not in reasons:
+                        key = (name, version or max(v for (nm, v) in self.folder.history if nm == name))
+                        known = [g.serial for g in self.folder.history.get(key, []) if models.matches(g, kind, x, got) is None]
+                        raise Unexpected("wrong answer", f"{what}, sent {sent - self.began:.3f} s, answered "
+                                         f"{answered - self.began:.3f} s: expected generation "
+                                         f"{[g.serial for g in gens if g]}, matches generation {known} of "
+                                         f"{[g.serial for g in self.folder.history.get(key, [])]}: "
+                                         f"{'; '.join(map(str, reasons))[:300]}")
+                    self.stats.count(kind + (", gzip answer" if gzipped else ""))
+                    if "Content-Encoding" in headers:
+                        self.stats.count(f"{headers['Content-Encoding']} body")
+                self.stats.requests += 1
+                if "close" in h.get("connection", "").lower():
+                    raise Unexpected("keep-alive connection closed by the server", what)
+        finally:
+            await self.close(writer)
+
     SCENARIOS = [
         ("keep_alive", 30),
         ("app_errors", 15),
@@ -431,6 +535,7 @@ class Load:
         ("http10", 8),
         ("disconnect", 10),
         ("protocol_error", 5),
+        ("models", 40),  # only with --models
     ]
 
     async def worker(self, index: int, deadline: float, scenarios=None) -> None:
@@ -452,6 +557,117 @@ class Load:
                 self.stats.error(f"connection error: {type(e).__name__}", f"[{name}] {e}")
             took = time.monotonic() - began
             self.stats.slowest[name] = max(self.stats.slowest.get(name, 0.0), took)
+
+
+# ---- --models: the folder rewritten, SIGHUP every --reload-every seconds --------------------------------
+
+
+async def metric_values(host: str, port: int, name: str) -> dict:
+    """{labels: value} of one metric from GET /metrics (a connection of its own)."""
+    reader, writer = await asyncio.open_connection(host, port, limit=MAX_HEAD)
+    try:
+        writer.write(encode("GET", "/metrics", b"", {"Connection": "close"}))
+        await writer.drain()
+        status, _, body = await read_response(reader, "GET")
+    finally:
+        writer.close()
+    if status != 200:
+        raise Unexpected(f"GET /metrics answered {status}", "")
+    out = {}
+    for line in body.decode().splitlines():
+        m = re.match(rf"{name}(\{{[^}}]*\}})? (\S+)$", line)
+        if m:
+            out[m.group(1) or ""] = float(m.group(2))
+    return out
+
+
+async def served_models(host: str, port: int) -> dict:
+    reader, writer = await asyncio.open_connection(host, port, limit=MAX_HEAD)
+    try:
+        writer.write(encode("GET", "/models", b"", {"Connection": "close"}))
+        await writer.drain()
+        status, _, body = await read_response(reader, "GET")
+    finally:
+        writer.close()
+    if status != 200:
+        raise Unexpected(f"GET /models answered {status}", "")
+    return {(e["name"], int(e["version"])): (e["inputs"], e["outputs"]) for e in json.loads(body)["models"]}
+
+
+class Reloads:
+    def __init__(self):
+        self.sent = 0
+        self.expected_failures = 0
+        self.counted = {"success": 0.0, "failure": 0.0}
+        self.slowest = 0.0
+        self.log: list[str] = []
+
+
+async def reloader(load: Load, proc, host: str, port: int, deadline: float, args, reloads: Reloads) -> None:
+    """Every --reload-every seconds: rewrite the folder (every --malformed-every-th time with a broken file
+    too), send SIGHUP, and wait until logitd_model_reloads_total has counted it with the expected result; then
+    GET /models must list exactly what the folder held (after a failure: the set served before)."""
+    folder = load.folder
+    tick = time.monotonic()
+    while True:
+        tick += args.reload_every
+        if tick > deadline:
+            return
+        await asyncio.sleep(max(0.0, tick - time.monotonic()))
+        if load.stopping or proc.poll() is not None:
+            return
+        try:
+            await reload_once(load, proc, host, port, args, reloads)
+        except (Unexpected, OSError, ValueError, KeyError) as e:
+            load.stats.error("reload check failed", f"SIGHUP {reloads.sent}: {type(e).__name__} {e}")
+
+
+async def reload_once(load: Load, proc, host: str, port: int, args, reloads: Reloads) -> None:
+    folder = load.folder
+    malformed = reloads.sent % args.malformed_every == args.malformed_every - 1
+    what = folder.mutate(malformed)
+    sent = time.monotonic()
+    load.settled.clear()
+    try:
+        await signal_and_check(load, proc, host, port, args, reloads, malformed, what, sent)
+    finally:
+        load.settled.set()
+
+
+async def signal_and_check(load: Load, proc, host: str, port: int, args, reloads: Reloads, malformed: bool,
+                           what: str, sent: float) -> None:
+    folder = load.folder
+    proc.send_signal(signal.SIGHUP)
+    reloads.sent += 1
+    reloads.expected_failures += malformed
+    counted = None
+    while time.monotonic() - sent < args.reload_every * 0.9:
+        values = await metric_values(host, port, "logitd_model_reloads_total")
+        counted = {k: values.get(f'{{result="{k}"}}', 0.0) for k in ("success", "failure")}
+        if sum(counted.values()) >= reloads.sent:
+            break
+        await asyncio.sleep(0.02)
+    seen = time.monotonic()
+    reloads.slowest = max(reloads.slowest, seen - sent)
+    if counted is None or sum(counted.values()) < reloads.sent:
+        load.stats.error("reload not counted", f"SIGHUP {reloads.sent} ({what}) not counted after "
+                                               f"{seen - sent:.1f} s: {counted}")
+        return
+    result = "failure" if counted["failure"] > reloads.counted["failure"] else "success"
+    reloads.counted = counted
+    reloads.log.append(f"{sent - load.began:8.3f}–{seen - load.began:.3f} s  SIGHUP {reloads.sent}: {what} → {result}")
+    if result != ("failure" if malformed else "success"):
+        load.stats.error("reload with the wrong result", f"SIGHUP {reloads.sent} ({what}): {result}")
+    if result == "success":
+        load.served[-1][1] = seen
+        load.served.append([sent, float("inf"), folder.served()])
+        # A set that ended before the oldest request still running was sent is no longer a candidate.
+        load.served = [e for e in load.served if e[1] > seen - 3 * RESPONSE_TIMEOUT]
+    listed = await served_models(host, port)
+    want = {key: (g.n, g.m) for key, g in load.served[-1][2].items()}
+    if listed != want:
+        load.stats.error("GET /models is not the folder", f"after SIGHUP {reloads.sent}: {sorted(listed)} "
+                                                         f"!= {sorted(want)}")
 
 
 # ---- the server process ----------------------------------------------------------------------
@@ -497,7 +713,13 @@ def median(xs):
 
 async def run(args) -> int:
     log = tempfile.NamedTemporaryFile(prefix="soak-server-", suffix=".log", delete=False)
-    proc, host, port = start_server(args.binary, args.server_arg, log)
+    folder = None
+    server_args = list(args.server_arg)
+    if args.models:
+        root = tempfile.mkdtemp(prefix="soak-models-")
+        folder = models.Folder(root, args.seed)
+        server_args += ["--model-dir", root]
+    proc, host, port = start_server(args.binary, server_args, log)
     if host in ("0.0.0.0", "::", ""):
         host = "127.0.0.1"
     print(f"soak: server pid {proc.pid} on {host}:{port}; {args.workers} workers and {args.slow_clients} slow "
@@ -515,15 +737,21 @@ async def run(args) -> int:
     print(f"soak: idle server: RSS {idle_rss:.1f} MiB, {idle_fds} fds", flush=True)
 
     stats = Stats()
-    load = Load(host, port, args.seed, stats)
+    load = Load(host, port, args.seed, stats, folder)
     start = time.monotonic()
+    load.began = start
     deadline = start + args.duration
-    mix = [(n, w) for n, w in Load.SCENARIOS if not args.only or n in args.only]
+    mix = [(n, w) for n, w in Load.SCENARIOS if (not args.only or n in args.only) and (args.models or n != "models")]
     workers = [asyncio.create_task(load.worker(i, deadline, mix)) for i in range(args.workers)]
     workers += [
         asyncio.create_task(load.worker(args.workers + i, deadline, [("slow_client", 1)]))
         for i in range(args.slow_clients)
     ]
+    reloads = Reloads()
+    if folder:
+        print(f"soak: --models: {len(folder.present)} models in {folder.root}; the folder rewritten and SIGHUP "
+              f"every {args.reload_every} s, a malformed file every {args.malformed_every}th time", flush=True)
+        workers.append(asyncio.create_task(reloader(load, proc, host, port, deadline, args, reloads)))
     samples = []  # (t, requests, rss, fds, errors)
     print(f"{'time s':>7} {'requests':>9} {'req/s':>7} {'RSS MiB':>8} {'fds':>5} {'errors':>6}", flush=True)
     last_t, last_n = 0.0, 0
@@ -560,6 +788,31 @@ async def run(args) -> int:
                   "or reset (see reset_probe.py)", flush=True)
         if fds > idle_fds + args.idle_fd_margin:
             failures.append(f"{fds} fds open 10 s after the load stopped, {idle_fds} when idle: a descriptor leak")
+
+    if samples:
+        rss_all, fds_all = [s[2] for s in samples], [s[3] for s in samples]
+        print(f"soak: {len(samples)} samples: RSS first {rss_all[0]:.1f}, last {rss_all[-1]:.1f}, max "
+              f"{max(rss_all):.1f} MiB; fds first {fds_all[0]}, last {fds_all[-1]}, max {max(fds_all)}", flush=True)
+    if folder:
+        if proc.poll() is None:
+            try:
+                values = await metric_values(host, port, "logitd_model_reloads_total")
+                reloads.counted = {k: values.get(f'{{result="{k}"}}', 0.0) for k in ("success", "failure")}
+            except (Unexpected, OSError) as e:
+                failures.append(f"GET /metrics after the load: {e}")
+        counted = reloads.counted["success"] + reloads.counted["failure"]
+        print(f"soak: reloads: {reloads.sent} SIGHUPs sent ({reloads.expected_failures} with a malformed file); "
+              f"logitd_model_reloads_total success {reloads.counted['success']:.0f}, failure "
+              f"{reloads.counted['failure']:.0f}; slowest reload seen {reloads.slowest * 1000:.0f} ms after its "
+              f"SIGHUP", flush=True)
+        if counted != reloads.sent or reloads.counted["failure"] != reloads.expected_failures:
+            failures.append(f"{reloads.sent} SIGHUPs ({reloads.expected_failures} to fail) but the counter says "
+                            f"{reloads.counted}")
+        print("soak: model requests: " + ", ".join(f"{k} {v}" for k, v in sorted(stats.counts.items())), flush=True)
+        if args.reload_log:
+            with open(args.reload_log, "w") as f:
+                f.write("\n".join(reloads.log) + "\n")
+        shutil.rmtree(folder.root, ignore_errors=True)
 
     after = [s for s in samples if s[0] >= args.warmup]
     if len(after) >= 6:
@@ -638,6 +891,14 @@ def main() -> int:
     p.add_argument("--fd-margin", type=int, default=None, help="allowed fd growth during the load (default: workers + slow clients + 4)")
     p.add_argument("--idle-fd-margin", type=int, default=2, help="allowed fds above idle once the load has stopped")
     p.add_argument("--shutdown-timeout", type=float, default=20.0, help="seconds to wait for exit after SIGTERM")
+    p.add_argument("--models", action="store_true",
+                   help="serve a model folder (--model-dir) that is rewritten and reloaded (SIGHUP) during the load, "
+                        "and add the 'models' scenario: native, V2 JSON and binary requests to its models, "
+                        "some compressed")
+    p.add_argument("--reload-every", type=float, default=2.0, help="--models: seconds between SIGHUPs")
+    p.add_argument("--malformed-every", type=int, default=5,
+                   help="--models: every Nth rewrite adds a malformed file (that reload must fail)")
+    p.add_argument("--reload-log", help="--models: write one line per SIGHUP (what changed, the result) here")
     p.add_argument("--server-arg", action="append", default=[], help="an extra argument for the server (repeatable)")
     args = p.parse_args()
     if args.warmup is None:
