@@ -4,6 +4,8 @@ import PackageDescription
 /// Layout (arrows point to imports; docs/architecture.md):
 ///   logitd → LogitService → {Routing → HTTPServer, LogitAPI → {LogitMath, JSONCodec}}
 /// Benchmarks live in Benchmarks/ (a package of their own, outside CI's build).
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
+
 let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("MemberImportVisibility"),
@@ -22,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // HTTP methods, statuses and field names, as Hummingbird 2 and NIO speak them; without its default trait,
+        // which adds Foundation URL conveniences we don't use.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0", traits: []),
         // The runtime only (its default traits add Foundation stream APIs we don't use); the ONNX messages are
         // generated once by scripts/onnx/generate-swift.sh and committed.
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0", traits: []),
@@ -72,11 +77,13 @@ let package = Package(
         // HTTP/1.1 on POSIX sockets and Dispatch; knows no JSON and no logits.
         .target(
             name: "HTTPServer",
-            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CLinux", httpTypes, .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: upcoming
         ),
         // Path templates with parameters, resolved once per request; 405, OPTIONS and HEAD by construction.
-        .target(name: "Routing", dependencies: ["HTTPServer"], swiftSettings: upcoming),
+        .target(name: "Routing", dependencies: ["HTTPServer", httpTypes], swiftSettings: upcoming),
         // gzip and deflate request bodies (bounded, bomb-proof) and gzip responses; Accept-Encoding.
         .target(name: "ContentCoding", dependencies: ["CZlib"], swiftSettings: upcoming),
         // zlib (Debian: zlib1g-dev to build, zlib1g at run time).
@@ -88,7 +95,7 @@ let package = Package(
             name: "LogitService",
             dependencies: [
                 "LogitMath", "LogitAPI", "JSONCodec", "HTTPServer", "Routing", "LogitVersion", "LogitModels",
-                "InferenceProtocol", "Pictures", "Playground", "ContentCoding",
+                "InferenceProtocol", "Pictures", "Playground", "ContentCoding", httpTypes,
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -152,23 +159,23 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .testTarget(
-            name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "TestSupport"],
+            name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "TestSupport", httpTypes],
             swiftSettings: upcoming),
         .testTarget(
             name: "LogitAPITests", dependencies: ["LogitAPI", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
-        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPServer"], swiftSettings: upcoming),
+        .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPServer", httpTypes], swiftSettings: upcoming),
         .testTarget(
             name: "LogitServiceTests",
             dependencies: [
                 "LogitService", "LogitAPI", "LogitModels", "LogitMath", "HTTPServer", "Routing", "JSONCodec",
-                "Playground", "TestSupport",
+                "Playground", "TestSupport", httpTypes,
             ],
             swiftSettings: upcoming),
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
                 "LogitService", "HTTPServer", "HTTPTestSupport", "LogitMath", "LogitVersion", "TestSupport",
-                "LogitModels", "Routing",
+                "LogitModels", "Routing", httpTypes,
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -17,6 +17,7 @@ let upcoming: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
+let httpTypes: Target.Dependency = .product(name: "HTTPTypes", package: "swift-http-types")
 let benchmark: Target.Dependency = .product(name: "Benchmark", package: "package-benchmark")
 let benchmarkPlugin: Target.PluginUsage = .plugin(name: "BenchmarkPlugin", package: "package-benchmark")
 
@@ -26,6 +27,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics.git", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0", traits: []),
         .package(
             url: "https://github.com/ordo-one/package-benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),
     ],
@@ -39,7 +41,7 @@ let package = Package(
         .target(name: "JSONCodec", swiftSettings: upcoming),
         .target(
             name: "HTTPServer",
-            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CLinux", httpTypes, .product(name: "Logging", package: "swift-log")],
             swiftSettings: upcoming
         ),
         .systemLibrary(name: "CLinux"),
@@ -58,7 +60,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "RequestParserBenchmarks",
-            dependencies: ["HTTPServer", benchmark],
+            dependencies: ["HTTPServer", httpTypes, benchmark],
             path: "Benchmarks/RequestParserBenchmarks",
             plugins: [benchmarkPlugin]
         ),

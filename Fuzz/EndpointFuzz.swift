@@ -19,6 +19,7 @@
 
 import Glibc
 import HTTPServer
+import HTTPTypes
 import JSONCodec
 import LogitAPI
 import LogitMath
@@ -72,7 +73,7 @@ func post<Input: Decodable>(_ body: [UInt8], to path: String, as _: Input.Type) 
     switch response.status.code {
     case 200:
         guard case .success(let input) = decoded else { fail("200 for a body JSONWire refuses", body: body) }
-        guard response.headers["Content-Type"] == "application/json" else {
+        guard response.headers[.contentType] == "application/json" else {
             fail("200 without application/json", body: body)
         }
         return (input, response.body)
@@ -96,7 +97,7 @@ func post<Input: Decodable>(_ body: [UInt8], to path: String, as _: Input.Type) 
 
 /// Checks that `response` is a well-formed problem+json and returns it.
 func checkProblem(_ response: Response, body: [UInt8]) -> ProblemBody {
-    guard response.headers["Content-Type"] == "application/problem+json" else {
+    guard response.headers[.contentType] == "application/problem+json" else {
         fail("a problem without application/problem+json", body: body)
     }
     guard let problem = try? decodeJSON(ProblemBody.self, from: response.body) else {

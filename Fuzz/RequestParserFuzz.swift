@@ -10,6 +10,8 @@
 // 3. No body exceeds maxBodySize, and a body matches its framing (Content-Length, or none).
 // 4. A parsed request, serialised again, parses to the same request and keep-alive.
 
+import HTTPTypes
+
 /// Small limits, so the fuzzer reaches 413 and 431 with short inputs.
 let fuzzLimits = ParserLimits(maxHeaderSize: 1024, maxBodySize: 512)
 

@@ -21,7 +21,8 @@
 # How the endpoint targets are built (plain swiftc, no SwiftPM): swift-numerics' RealModule is taken
 # from the git mirror at the version Package.swift asks for (NUMERICS_GIT, NUMERICS_VERSION) and
 # compiled as a module; LogitMath, JSONCodec and HTTPServer's Messages and Routing each become a
-# static library with sanitizer coverage; so does LogitService's request side (not Service.swift or
+# static library with sanitizer coverage (swift-http-types' HTTPTypes, which Messages uses, comes from
+# Fuzz/httptypes.sh, with ASan and no coverage); so does LogitService's request side (not Service.swift or
 # Metrics.swift, which need swift-log/metrics/prometheus) with EndpointFuzz.swift and
 # ReferenceJSON.swift, built with -enable-testing; a target is then its Fuzz/Entry file, which
 # `@testable import`s it. Modules are rebuilt only when their sources or dependencies change.
@@ -130,8 +131,9 @@ build_modules() {
         wait "$json_pid"
         return
     fi
-    module HTTPServer "" Sources/HTTPServer/Messages/*.swift
-    module Routing HTTPServer Sources/Routing/*.swift
+    Fuzz/httptypes.sh "$modules" -sanitize=address
+    module HTTPServer HTTPTypes Sources/HTTPServer/Messages/*.swift
+    module Routing "HTTPServer HTTPTypes" Sources/Routing/*.swift
     wait "$json_pid"
     # A request may name a served model, and /sigmoid, /softmax and /classify can answer with a picture.
     build_model_modules
@@ -141,7 +143,7 @@ build_modules() {
     module LogitAPI "JSONCodec LogitMath LogitModels" Sources/LogitAPI/*.swift
     local service=(ComputeRoutes ContentType Problem Negotiation PictureRoutes)
     service=("${service[@]/#/Sources/LogitService/}")
-    module LogitService "JSONCodec HTTPServer Routing LogitMath LogitAPI LogitModels Pictures ContentCoding" \
+    module LogitService "JSONCodec HTTPTypes HTTPServer Routing LogitMath LogitAPI LogitModels Pictures ContentCoding" \
         "${service[@]/%/.swift}" \
         Fuzz/EndpointFuzz.swift Fuzz/ReferenceJSON.swift -- -enable-testing
 }
@@ -152,9 +154,11 @@ build() {
     mkdir -p "$work"
     case "$target" in
     parser)
+        mkdir -p "$modules"
+        Fuzz/httptypes.sh "$modules" -sanitize=address
         swiftc "${flags[@]}" -module-name parserFuzz \
             Sources/HTTPServer/Messages/*.swift Sources/HTTPServer/Parsing/*.swift Fuzz/RequestParserFuzz.swift \
-            -o "$binary"
+            -lHTTPTypes -o "$binary"
         ;;
     json)
         build_modules json
@@ -165,7 +169,7 @@ build() {
         build_modules endpoints
         swiftc "${flags[@]}" -module-name "${target}Fuzz" "Fuzz/Entry/$target.swift" \
             -lLogitService -lLogitAPI -lPictures -lContentCoding -lz -lLogitModels -lONNXProto -lSwiftProtobuf -lJSONCodec -lRouting \
-            -lHTTPServer -lLogitMath -lRealModule -lFoundationEssentials -lFoundation -lswiftSynchronization -lswiftGlibc -o "$binary"
+            -lHTTPServer -lHTTPTypes -lLogitMath -lRealModule -lFoundationEssentials -lFoundation -lswiftSynchronization -lswiftGlibc -o "$binary"
         ;;
     onnx)
         # LogitModels and SwiftProtobuf use Foundation's Data, which static libraries don't autolink.

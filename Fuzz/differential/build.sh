@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds parsedump with plain swiftc: the HTTP message types, the request parser and
 # parsedump.swift compiled as one module (no SwiftPM, no swift-log: Parsing/ and Messages/ need
-# neither). The sources come from this checkout, or from LOGITD_SRC (another checkout's root);
+# neither), linked with swift-http-types' HTTPTypes module (Fuzz/httptypes.sh). The sources come from this checkout, or from LOGITD_SRC (another checkout's root);
 # with LOGITD_REV, from that commit or branch of LOGITD_SRC's repository (read with git archive,
 # so a checkout being edited is not disturbed). Prints the binary's path.
 set -euo pipefail
@@ -26,5 +26,8 @@ fi
 rm -rf "$out/src"
 mkdir -p "$out/src"
 cp "${messages[@]}" "${parsing[@]}" "$here/parsedump.swift" "$out/src/"
-swiftc -O -parse-as-library -package-name logitd -module-name parsedump "$out"/src/*.swift -o "$out/parsedump" >&2
+"$here/../httptypes.sh" "$out/modules" >&2
+# InternalImportsByDefault, as Package.swift builds them: some files import HTTPTypes as `package`, others plainly.
+swiftc -O -parse-as-library -package-name logitd -module-name parsedump -I "$out/modules" -L "$out/modules" \
+    -enable-upcoming-feature InternalImportsByDefault -lHTTPTypes "$out"/src/*.swift -o "$out/parsedump" >&2
 echo "$out/parsedump"

@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 import JSONCodec
 package import LogitAPI
 package import LogitModels
@@ -45,7 +46,7 @@ package enum ComputeRoutes {
     ) -> RouteHandler {
         let json = compute(models, body)
         return { context in
-            let accept = context.request.headers.values(for: "Accept")
+            let accept = context.request.headers.values(for: .accept)
             switch Negotiation.representation(accept: accept) {
             case .json: return PictureResponses.varyingByAccept(json(context))
             case .svg: return PictureResponses.varyingByAccept(picture(context.request, models, drawing, body))

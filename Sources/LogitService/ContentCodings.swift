@@ -1,5 +1,6 @@
 import ContentCoding
 package import HTTPServer
+package import HTTPTypes
 
 /// Content codings for every route (API.md "Compression"), as a layer around the router:
 /// `Content-Encoding: gzip | deflate` request bodies are decoded before the route sees them, and
@@ -23,7 +24,7 @@ package struct ContentCodings: Sendable {
     /// What answers the decoded request: the router.
     let next: Responder
     /// An error in the format of the request's route group (problem+json, or `/v2`'s own).
-    let error: @Sendable (Request, Status, String) -> Response
+    let error: @Sendable (Request, HTTPResponse.Status, String) -> Response
 
     /// Answers below this many bytes go out as they are (API.md: 1 KiB): they would gain a few
     /// hundred bytes at most, and a gzip header and trailer alone are 18.
@@ -37,7 +38,7 @@ package struct ContentCodings: Sendable {
     package static let inlineCompression = 4096
 
     package init(
-        maxBodySize: Int, error: @escaping @Sendable (Request, Status, String) -> Response,
+        maxBodySize: Int, error: @escaping @Sendable (Request, HTTPResponse.Status, String) -> Response,
         next: @escaping Responder
     ) {
         self.maxBodySize = maxBodySize
@@ -69,7 +70,7 @@ package struct ContentCodings: Sendable {
             var response = error(
                 request, .unsupportedMediaType,
                 "Content-Encoding \(value) is not supported: send the body as it is, or with gzip or deflate")
-            response.headers.set("Accept-Encoding", RequestCoding.acceptedValue)
+            response.headers[.acceptEncoding] = RequestCoding.acceptedValue
             return Reply(.response(compressed(response, gzip: gzip)))
         case .coded(let c):
             coding = c
@@ -103,7 +104,7 @@ package struct ContentCodings: Sendable {
         do {
             var decoded = request
             decoded.body = try Inflater.decompress(request.body, coding: coding, limit: limit)
-            decoded.headers.remove("Content-Encoding")
+            decoded.headers.remove(.contentEncoding)
             return .success(decoded)
         } catch .tooLarge {
             return .failure(
@@ -151,7 +152,7 @@ package struct ContentCodings: Sendable {
     /// Whether an answer is big enough to be compressed (and so to vary by `Accept-Encoding`).
     static func wantsCompression(_ response: Response) -> Bool {
         response.status.mayHaveBody && response.body.count >= minimumSize
-            && !response.headers.contains("Content-Encoding")
+            && !response.headers.contains(.contentEncoding)
     }
 
     /// `response`, gzip-compressed if `gzip` and it is 1 KiB or more; with `Vary: Accept-Encoding`
@@ -162,17 +163,17 @@ package struct ContentCodings: Sendable {
         Self.addVary(&response.headers)
         if gzip, let body = Gzip.compress(response.body, level: level) {
             response.body = body
-            response.headers.set("Content-Encoding", "gzip")
+            response.headers[.contentEncoding] = "gzip"
         }
         return response
     }
 
-    static func addVary(_ headers: inout Headers) {
-        guard let vary = headers["Vary"] else {
-            headers.set("Vary", "Accept-Encoding")
+    static func addVary(_ headers: inout HTTPFields) {
+        guard let vary = headers[.vary] else {
+            headers[.vary] = "Accept-Encoding"
             return
         }
-        if !headers.listContains("Vary", token: "Accept-Encoding") { headers.set("Vary", vary + ", Accept-Encoding") }
+        if !headers.listContains(.vary, token: "Accept-Encoding") { headers[.vary] = vary + ", Accept-Encoding" }
     }
 
     /// An outcome's response, computing it here (already on Dispatch's pool) if it was offloaded.

@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 
 /// Which `Content-Type`s are read as JSON (API.md "Errors", 415).
 ///
@@ -7,7 +8,7 @@ import HTTPServer
 /// (`text/csv`, `multipart/form-data`) is refused rather than misread.
 enum ContentType {
     static func check(_ request: Request) throws(Problem) {
-        guard let raw = request.headers["Content-Type"] else { return }
+        guard let raw = request.headers[.contentType] else { return }
         // The type nearly every request carries, recognised without splitting or lowercasing.
         if Headers.equal(raw, "application/json") { return }
         let mediaType = raw.split(separator: ";", maxSplits: 1).first.map { $0.trimmingSpaces().lowercased() } ?? ""

@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 import InferenceProtocol
 import JSONCodec
 import LogitMath
@@ -90,7 +91,7 @@ package enum InferenceRoutes {
         Model, InferenceRequest
     ) {
         let (model, _) = try lookUp(context, in: models)
-        let length = try InferenceRequest.headerLength(context.request.headers["Inference-Header-Content-Length"])
+        let length = try InferenceRequest.headerLength(context.request.headers[.inferenceHeaderContentLength])
         return (model, try InferenceRequest(body: context.request.body, headerLength: length))
     }
 
@@ -144,12 +145,17 @@ package enum InferenceRoutes {
         guard let headerLength else { return Response(status: .ok, contentType: "application/json", body: body) }
         return Response(
             status: .ok, contentType: "application/octet-stream", body: body,
-            headers: ["Inference-Header-Content-Length": String(headerLength)])
+            headers: [.inferenceHeaderContentLength: String(headerLength)])
     }
 
-    static func json(_ value: some Encodable, status: Status = .ok) -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
         var response = jsonResponse(value)
         if response.status == .ok { response.status = status }
         return response
     }
+}
+
+extension HTTPField.Name {
+    /// The length of the JSON header before binary tensor data (the protocol's binary extension).
+    static let inferenceHeaderContentLength = HTTPField.Name("Inference-Header-Content-Length")!
 }

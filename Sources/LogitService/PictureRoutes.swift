@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 import LogitAPI
 import LogitMath
 import LogitModels
@@ -74,7 +75,7 @@ enum PictureResponses {
     static func svg(_ bytes: [UInt8]) -> Response {
         Response(
             status: .ok, contentType: Negotiation.Representation.svg.mediaType, body: bytes,
-            headers: ["Content-Security-Policy": "default-src 'none'", "X-Content-Type-Options": "nosniff"])
+            headers: [.contentSecurityPolicy: "default-src 'none'", .xContentTypeOptions: "nosniff"])
     }
 
     /// 406: the request's `Accept` allows neither JSON nor SVG.
@@ -93,7 +94,7 @@ enum PictureResponses {
 
     static func varyingByAccept(_ response: Response) -> Response {
         var response = response
-        response.headers.add("Vary", "Accept")
+        response.headers.append(HTTPField(name: .vary, value: "Accept"))
         return response
     }
 }

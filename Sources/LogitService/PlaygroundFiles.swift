@@ -1,4 +1,5 @@
 package import HTTPServer
+import HTTPTypes
 package import Playground
 
 extension Playground.File {
@@ -6,9 +7,9 @@ extension Playground.File {
     /// revalidating costs one small request), `X-Content-Type-Options: nosniff`, and for the page the
     /// `Content-Security-Policy` that forbids inline code and other origins.
     package var response: Response {
-        var headers: Headers = ["Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"]
+        var headers: HTTPFields = [.cacheControl: "no-cache", .xContentTypeOptions: "nosniff"]
         if contentType.hasPrefix("text/html") {
-            headers.add("Content-Security-Policy", Playground.contentSecurityPolicy)
+            headers.append(HTTPField(name: .contentSecurityPolicy, value: Playground.contentSecurityPolicy))
         }
         return Response(status: .ok, contentType: contentType, body: bytes, headers: headers)
     }

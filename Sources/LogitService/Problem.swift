@@ -1,4 +1,5 @@
 package import HTTPServer
+package import HTTPTypes
 import JSONCodec
 package import LogitAPI
 package import Routing
@@ -8,10 +9,10 @@ package import Routing
 /// `detail` names the field and, for an element, its index path (`logits[1][2]: …`): the caller
 /// must be able to see what to fix from the message alone.
 package struct Problem: Error, Sendable, Equatable {
-    package var status: Status
+    package var status: HTTPResponse.Status
     package var detail: String
 
-    package init(_ status: Status, _ detail: String) {
+    package init(_ status: HTTPResponse.Status, _ detail: String) {
         self.status = status
         self.detail = detail
     }
@@ -22,7 +23,7 @@ package struct Problem: Error, Sendable, Equatable {
     /// The domain's refusal as HTTP: 400 for a body not in the format at all, 404 for a model that is not
     /// served, else 422.
     package init(_ error: APIError) {
-        let status: Status =
+        let status: HTTPResponse.Status =
             switch error.kind {
             case .malformed: .badRequest
             case .invalid: .unprocessableContent
@@ -39,7 +40,8 @@ extension ErrorStyle {
     package static let problem = ErrorStyle { status, detail in
         Response(
             status: status, contentType: "application/problem+json",
-            body: encodedOrPlain(ProblemJSON(title: status.reasonPhrase, status: status.code, detail: detail), detail))
+            body: encodedOrPlain(
+                ProblemJSON(title: status.statusLinePhrase, status: status.code, detail: detail), detail))
     }
 
     /// The inference protocol's error body, `{"error": "..."}` (KServe V2 / Open Inference Protocol).

@@ -1,4 +1,5 @@
 package import HTTPServer
+import HTTPTypes
 import InferenceProtocol
 import JSONCodec
 package import Logging

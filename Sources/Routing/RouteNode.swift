@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 
 /// A segment trie of templates (after Hummingbird 2's `RouterTrie`): each node has literal children
 /// by segment text and at most one parameter child. Resolution prefers the literal child and falls
@@ -17,7 +18,7 @@ struct RouteNode: Sendable {
     }
 
     mutating func insert(
-        _ segments: ArraySlice<String>, template: String, method: Method, handler: @escaping RouteHandler
+        _ segments: ArraySlice<String>, template: String, method: HTTPRequest.Method, handler: @escaping RouteHandler
     ) {
         guard let first = segments.first else {
             if route == nil { route = Route(template: template) }

@@ -1,4 +1,5 @@
 package import HTTPServer
+package import HTTPTypes
 
 /// Answers a request from a table of path templates, each with a table of methods (as Hummingbird's
 /// `RouterResponder` does). The route is resolved once per request into a `RouteMatch`; its template
@@ -26,7 +27,7 @@ package struct Router: Sendable {
     /// a whole-segment parameter `{name}` (`/v2/models/{model}/versions/{version}/infer`). A literal
     /// segment wins over a parameter at the same place (`/v2/health/live` beside `/v2/{x}/live`).
     /// A second registration of the same method and template replaces the first.
-    package mutating func add(_ method: Method, _ template: String, _ handler: @escaping RouteHandler) {
+    package mutating func add(_ method: HTTPRequest.Method, _ template: String, _ handler: @escaping RouteHandler) {
         let segments = RouteNode.segments(of: template)
         precondition(
             segments.allSatisfy { !$0.hasPrefix("{") || ($0.hasSuffix("}") && $0.count > 2) },
@@ -80,11 +81,11 @@ package struct Router: Sendable {
         }
         if request.method == .options {
             return Reply(
-                .response(Response(status: .noContent, headers: ["Allow": route.allow])), route: route.template)
+                .response(Response(status: .noContent, headers: [.allow: route.allow])), route: route.template)
         }
         var response = errors(for: path).render(
             .methodNotAllowed, "\(request.method) is not allowed on \(path); use \(route.allow)")
-        response.headers.set("Allow", route.allow)
+        response.headers[.allow] = route.allow
         return Reply(.response(response), route: route.template)
     }
 }
@@ -97,9 +98,9 @@ package typealias RouteHandler = @Sendable (RequestContext) -> Outcome
 /// `{"error": "..."}` for the inference protocol's `/v2`. The router and the server only pass the
 /// status and the detail.
 package struct ErrorStyle: Sendable {
-    package let render: @Sendable (Status, String) -> Response
+    package let render: @Sendable (HTTPResponse.Status, String) -> Response
 
-    package init(_ render: @escaping @Sendable (Status, String) -> Response) {
+    package init(_ render: @escaping @Sendable (HTTPResponse.Status, String) -> Response) {
         self.render = render
     }
 }
@@ -107,7 +108,7 @@ package struct ErrorStyle: Sendable {
 /// One registered template and its methods.
 package struct Route: Sendable {
     package let template: String
-    var methods: [Method: RouteHandler] = [:]
+    var methods: [HTTPRequest.Method: RouteHandler] = [:]
     /// The `Allow` value: the methods sorted, plus HEAD where GET exists, plus OPTIONS.
     var allow = "OPTIONS"
 
@@ -115,7 +116,7 @@ package struct Route: Sendable {
         self.template = template
     }
 
-    mutating func set(_ method: Method, _ handler: @escaping RouteHandler) {
+    mutating func set(_ method: HTTPRequest.Method, _ handler: @escaping RouteHandler) {
         methods[method] = handler
         var names = Set(methods.keys.map(\.rawValue))
         if names.contains("GET") { names.insert("HEAD") }

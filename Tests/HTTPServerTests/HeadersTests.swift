@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 import Testing
 
 @Suite struct HeadersTests {
@@ -25,8 +26,12 @@ import Testing
             #expect(Headers.equal(a[...], b[...]) == expected, "\(a) vs \(b) as substrings")
         }
         let headers: Headers = ["Content-Type": "application/json", "X-Long-Header-Name-Here": "1"]
-        #expect(headers["content-type"] == "application/json")
-        #expect(headers["x-long-header-name-here"] == "1")
-        #expect(headers["content-typ"] == nil)
+        #expect(headers[.contentType] == "application/json")
+        #expect(headers[HTTPField.Name("x-long-header-name-here")!] == "1")
+        #expect(headers[HTTPField.Name("X-LONG-HEADER-NAME-HERE")!] == "1")
+        #expect(headers[HTTPField.Name("content-typ")!] == nil)
+        // The standard type at the seam: the same fields, in order, names as sent.
+        #expect(headers.headerFields.map(\.name.rawName) == ["Content-Type", "X-Long-Header-Name-Here"])
+        #expect(headers.headerFields[.contentType] == "application/json")
     }
 }

@@ -1,3 +1,4 @@
+import HTTPTypes
 import TestSupport
 import Testing
 
@@ -84,7 +85,7 @@ func splits(of bytes: [UInt8], seed: UInt64 = 42) -> [(String, [ArraySlice<UInt8
 
 /// Builds a RequestHead tersely for the tables.
 func head(
-    _ method: Method, _ target: String, _ version: Version, _ headers: Headers,
+    _ method: HTTPRequest.Method, _ target: String, _ version: Version, _ headers: Headers,
     body: BodyFraming = .none, expectsContinue: Bool = false, keepAlive: Bool? = nil
 ) -> RequestHead {
     RequestHead(
@@ -93,7 +94,7 @@ func head(
 }
 
 func head(
-    _ method: Method, _ target: String, _ headers: Headers,
+    _ method: HTTPRequest.Method, _ target: String, _ headers: Headers,
     body: BodyFraming = .none, expectsContinue: Bool = false, keepAlive: Bool? = nil
 ) -> RequestHead {
     head(method, target, .http1_1, headers, body: body, expectsContinue: expectsContinue, keepAlive: keepAlive)

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Testing
 
 @testable import HTTPServer
@@ -60,7 +61,7 @@ let validCases: [ParserCase] = [
         "asterisk-form for OPTIONS", "OPTIONS * HTTP/1.1\r\nHost: h\r\n\r\n", head(.options, "*", ["Host": "h"])),
     accepts(
         "unknown method is a token, not an error", "BREW /pot HTTP/1.1\r\nHost: h\r\n\r\n",
-        head(Method("BREW"), "/pot", ["Host": "h"])),
+        head(HTTPRequest.Method("BREW")!, "/pot", ["Host": "h"])),
     accepts(
         "Expect: 100-continue with a body",
         "POST / HTTP/1.1\r\nHost: h\r\nExpect: 100-Continue\r\nContent-Length: 2\r\n\r\nhi",

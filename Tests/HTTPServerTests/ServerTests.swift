@@ -1,6 +1,7 @@
 import Dispatch
 import HTTPServer
 import HTTPTestSupport
+import HTTPTypes
 import Testing
 
 #if canImport(Glibc)
@@ -114,8 +115,8 @@ struct ServerTests {
         let thing: Handler = { request in
             switch request.method {
             case .get, .head: Response(status: .ok, contentType: "text/plain", body: Array("hello".utf8))
-            case .options: Response(status: .noContent, headers: ["Allow": "GET, HEAD, OPTIONS"])
-            default: Response(status: .methodNotAllowed, headers: ["Allow": "GET, HEAD, OPTIONS"])
+            case .options: Response(status: .noContent, headers: [.allow: "GET, HEAD, OPTIONS"])
+            default: Response(status: .methodNotAllowed, headers: [.allow: "GET, HEAD, OPTIONS"])
             }
         }
         try await withTestServer(handler: thing) { port in

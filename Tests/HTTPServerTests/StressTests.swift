@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import HTTPServer
 import HTTPTestSupport
+import HTTPTypes
 import Synchronization
 import TestSupport
 import Testing

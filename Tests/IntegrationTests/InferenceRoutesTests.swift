@@ -1,6 +1,7 @@
 import Foundation
 import HTTPServer
 import HTTPTestSupport
+import HTTPTypes
 import LogitMath
 import LogitModels
 import LogitService

@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 import Testing
 
 /// Every error row of API.md, in-process: the status, the problem+json shape, and a detail that
@@ -153,7 +154,7 @@ import Testing
         #expect(a.contentType == "application/problem+json")
         #expect(a.json["type"] as? String == "about:blank")
         #expect(a.json["status"] as? Int == c.status)
-        #expect(a.json["title"] as? String == Status(code: c.status).reasonPhrase)
+        #expect(a.json["title"] as? String == HTTPResponse.Status(code: c.status).statusLinePhrase)
         #expect(a.detail.contains(c.detail), "detail was: \(a.detail)")
     }
 
@@ -175,16 +176,16 @@ import Testing
     @Test func wrongMethodIs405WithAllow() {
         let a = client.call(.get, "/softmax")
         #expect(a.status == 405)
-        #expect(a.headers["Allow"]?.contains("POST") == true)
+        #expect(a.headers[.allow]?.contains("POST") == true)
         let b = client.call(.post, "/healthz", "{}")
         #expect(b.status == 405)
-        #expect(b.headers["Allow"]?.contains("GET") == true)
+        #expect(b.headers[.allow]?.contains("GET") == true)
     }
 
     @Test func optionsAnswers204WithAllow() {
         let a = client.call(.options, "/classify", contentType: nil)
         #expect(a.status == 204)
-        #expect(a.headers["Allow"]?.contains("POST") == true)
+        #expect(a.headers[.allow]?.contains("POST") == true)
     }
 }
 

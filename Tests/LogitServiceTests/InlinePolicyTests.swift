@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 import Logging
 import LogitService
 import Routing
@@ -9,7 +10,7 @@ import Testing
 struct InlinePolicyTests {
     let service = LogitService(logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
 
-    private func inline(_ path: String, _ body: String, method: HTTPServer.Method = .post) -> Bool {
+    private func inline(_ path: String, _ body: String, method: HTTPRequest.Method = .post) -> Bool {
         let reply = service.router.respond(to: Request(method: method, target: path, body: Array(body.utf8)))
         if case .response = reply.outcome { return true }
         return false

@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import HTTPTypes
 import TestSupport
 import Testing
 
@@ -37,7 +38,7 @@ import Testing
         #expect(json.status == 200 && picture.status == 200, "\(json.text) \(picture.text)")
         #expect(json.contentType == "application/json")
         #expect(picture.contentType == "image/svg+xml")
-        #expect(picture.headers["Content-Security-Policy"] == "default-src 'none'")
+        #expect(picture.headers[.contentSecurityPolicy] == "default-src 'none'")
         let root = try #require(XMLTree.parse(picture.body))
         #expect(root.children.prefix(2).map(\.name) == ["title", "desc"])
         let probabilities = Self.numberTexts(json.text, "probabilities")
@@ -78,7 +79,7 @@ import Testing
             let answer = client.post(path, seedJSON, headers: accept.map { ["Accept": $0] } ?? [:])
             #expect(answer.status == status, "\(path): \(answer.text)")
             #expect(answer.contentType == type, "\(path)")
-            #expect(answer.headers.values(for: "Vary") == ["Accept"], "\(path)")
+            #expect(answer.headers[values: .vary] == ["Accept"], "\(path)")
         }
     }
 
@@ -102,7 +103,7 @@ import Testing
         #expect(answer.status == 422)
         #expect(answer.contentType == "application/problem+json")
         #expect(answer.detail == detail + "; ask for application/json")
-        #expect(answer.headers["Vary"] == "Accept")
+        #expect(answer.headers[.vary] == "Accept")
         // The same batch as JSON is fine.
         #expect(client.post(path, body).status == 200)
     }
@@ -122,7 +123,7 @@ import Testing
         let logits = (0..<8000).map { String(Double($0) / 1000) }.joined(separator: ",")
         let answer = client.post("/softmax", "[\(logits)]", headers: Self.svg)
         #expect(answer.status == 200)
-        #expect(answer.headers["Vary"] == "Accept")
+        #expect(answer.headers[.vary] == "Accept")
         let root = try #require(XMLTree.parse(answer.body))
         #expect(root.elements("rect", class: "bar").count == 8000)
     }
@@ -151,6 +152,6 @@ import Testing
             "/linear", #"{"weights": [[1, 2]], "input": [1, 2]}"#, headers: ["Accept": "image/svg+xml"])
         #expect(answer.status == 200)
         #expect(answer.contentType == "application/json")
-        #expect(answer.headers["Vary"] == nil)
+        #expect(answer.headers[.vary] == nil)
     }
 }

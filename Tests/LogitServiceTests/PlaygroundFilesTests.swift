@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 import Playground
 import Testing
 
@@ -10,8 +11,8 @@ import Testing
         let answer = client.call(.get, "/", contentType: nil)
         #expect(answer.status == 200)
         #expect(answer.contentType == "text/html; charset=utf-8")
-        #expect(answer.headers["Content-Security-Policy"] == "default-src 'self'")
-        #expect(answer.headers["X-Content-Type-Options"] == "nosniff")
+        #expect(answer.headers[.contentSecurityPolicy] == "default-src 'self'")
+        #expect(answer.headers[.xContentTypeOptions] == "nosniff")
         #expect(answer.body == Playground.page.bytes)
         #expect(answer.text.hasPrefix("<!doctype html>"))
     }
@@ -25,7 +26,7 @@ import Testing
         let answer = client.call(.get, path, contentType: nil)
         #expect(answer.status == 200)
         #expect(answer.contentType == type)
-        #expect(answer.headers["Cache-Control"] == "no-cache")
+        #expect(answer.headers[.cacheControl] == "no-cache")
         #expect(answer.body == Playground.files.first { $0.path == path }?.bytes)
     }
 
@@ -33,7 +34,7 @@ import Testing
         #expect(client.call(.head, "/", contentType: nil).status == 200)
         let options = client.call(.options, "/", contentType: nil)
         #expect(options.status == 204)
-        #expect(options.headers["Allow"] == "GET, HEAD, OPTIONS")
+        #expect(options.headers[.allow] == "GET, HEAD, OPTIONS")
         #expect(client.call(.post, "/", "{}").status == 405)
     }
 

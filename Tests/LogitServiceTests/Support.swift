@@ -1,5 +1,6 @@
 import Foundation
 import HTTPServer
+import HTTPTypes
 import Logging
 import LogitModels
 import LogitService
@@ -18,7 +19,7 @@ struct ServiceClient {
 
     struct Answer {
         var status: Int
-        var headers: Headers
+        var headers: HTTPFields
         var body: [UInt8]
         var text: String { String(decoding: body, as: UTF8.self) }
         /// The body parsed by Foundation's JSONDecoder (an independent parser that reads numbers
@@ -27,7 +28,7 @@ struct ServiceClient {
             AnyJSON.object(body)
         }
         var detail: String { json["detail"] as? String ?? "" }
-        var contentType: String { headers["Content-Type"] ?? "" }
+        var contentType: String { headers[.contentType] ?? "" }
     }
 
     func post(
@@ -37,7 +38,7 @@ struct ServiceClient {
     }
 
     func call(
-        _ method: HTTPServer.Method = .post, _ path: String, _ body: String = "",
+        _ method: HTTPRequest.Method = .post, _ path: String, _ body: String = "",
         contentType: String? = "application/json", headers extra: Headers = [:]
     ) -> Answer {
         var headers: Headers = ["Host": "localhost"]

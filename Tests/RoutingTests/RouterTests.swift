@@ -1,4 +1,5 @@
 import HTTPServer
+import HTTPTypes
 import Routing
 import Testing
 
@@ -29,11 +30,11 @@ struct RouterTests {
         return router
     }()
 
-    func reply(_ method: Method, _ target: String) -> Reply {
+    func reply(_ method: HTTPRequest.Method, _ target: String) -> Reply {
         router.respond(to: Request(method: method, target: target, headers: ["Host": "x"]))
     }
 
-    func respond(_ method: Method, _ target: String) -> Response {
+    func respond(_ method: HTTPRequest.Method, _ target: String) -> Response {
         guard case .response(let response) = reply(method, target).outcome else {
             Issue.record("offloaded")
             return Response(status: .internalServerError)
@@ -41,7 +42,7 @@ struct RouterTests {
         return response
     }
 
-    func bodyText(_ method: Method, _ target: String) -> String {
+    func bodyText(_ method: HTTPRequest.Method, _ target: String) -> String {
         String(decoding: respond(method, target).body, as: UTF8.self)
     }
 
@@ -70,19 +71,19 @@ struct RouterTests {
     func optionsAnswers204WithAllow(path: String, allow: String) {
         let response = respond(.options, path)
         #expect(response.status == .noContent)
-        #expect(response.headers["Allow"] == allow)
+        #expect(response.headers[.allow] == allow)
         #expect(response.body.isEmpty)
     }
 
     @Test func wrongMethodIs405InTheGroupsStyleWithAllow() {
         let response = respond(.get, "/softmax")
         #expect(response.status == .methodNotAllowed)
-        #expect(response.headers["Allow"] == "OPTIONS, POST")
-        #expect(response.headers["Content-Type"] == "text/x-native")
+        #expect(response.headers[.allow] == "OPTIONS, POST")
+        #expect(response.headers[.contentType] == "text/x-native")
         let v2 = respond(.post, "/v2/models/m")
         #expect(v2.status == .methodNotAllowed)
-        #expect(v2.headers["Allow"] == "GET, HEAD, OPTIONS")
-        #expect(v2.headers["Content-Type"] == "text/x-oip")
+        #expect(v2.headers[.allow] == "GET, HEAD, OPTIONS")
+        #expect(v2.headers[.contentType] == "text/x-oip")
     }
 
     @Test func headWithoutGetIs405() {
@@ -90,14 +91,14 @@ struct RouterTests {
     }
 
     @Test func unknownMethodTokenIs405NotACrash() {
-        #expect(respond(Method("BREW"), "/healthz").status == .methodNotAllowed)
+        #expect(respond(HTTPRequest.Method("BREW")!, "/healthz").status == .methodNotAllowed)
     }
 
     @Test(arguments: ["/nope", "/softmax/", "/SOFTMAX", "", "/healthz/extra", "/models/", "/models/a/b", "/v2x"])
     func unknownPathIs404InTheDefaultStyle(path: String) {
         let response = respond(.get, path)
         #expect(response.status == .notFound)
-        #expect(response.headers["Content-Type"] == "text/x-native")
+        #expect(response.headers[.contentType] == "text/x-native")
         #expect(reply(.get, path).route == nil)
     }
 
@@ -105,7 +106,7 @@ struct RouterTests {
     func unknownPathUnderAGroupIs404InTheGroupsStyle(path: String) {
         let response = respond(.get, path)
         #expect(response.status == .notFound)
-        #expect(response.headers["Content-Type"] == "text/x-oip")
+        #expect(response.headers[.contentType] == "text/x-oip")
     }
 
     @Test func parametersAreCapturedAndTheTemplateReported() {
@@ -159,7 +160,7 @@ struct RouterTests {
         router.setErrors(style("b"), under: "/v2")
         router.setErrors(style("c"), under: "/v2/models")
         func name(_ path: Substring) -> String {
-            router.errors(for: path).render(.notFound, "").headers["Content-Type"] ?? ""
+            router.errors(for: path).render(.notFound, "").headers[.contentType] ?? ""
         }
         #expect(name("/v1") == "text/x-a")
         #expect(name("/v2") == "text/x-b")

@@ -1,5 +1,6 @@
 import Benchmark
 import HTTPServer
+import HTTPTypes
 
 /// The request curl 8.5.0 sends for `curl -d @small.json -H 'Content-Type: application/json'
 /// http://127.0.0.1:8080/softmax`: 137 bytes of head and the bench's 68-byte `small` payload, 205 in all.
@@ -64,6 +65,45 @@ func parserBenchmark(_ name: String, pieces: [ArraySlice<UInt8>], expected: Int,
     }
 }
 
+/// The header fields of `smallRequest` as the parser finds them: name and value bytes.
+let smallFields: [([UInt8], [UInt8])] = [
+    ("Host", "127.0.0.1:8080"), ("User-Agent", "curl/8.5.0"), ("Accept", "*/*"), ("Content-Type", "application/json"),
+    ("Content-Length", "68"),
+].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+
+/// The fields built as the parser builds them, then read as the service reads them on every request
+/// (Content-Type; Content-Encoding and Accept-Encoding, scanning all fields): into the parser's `Headers`.
+@inline(never)
+func fieldsIntoHeaders() -> Int {
+    var headers = Headers()
+    headers.reserveCapacity(12)
+    for (name, value) in smallFields {
+        headers.add(
+            name.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) },
+            value.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) })
+    }
+    var found = headers[.contentType]?.utf8.count ?? 0
+    for field in headers {
+        if Headers.equal(field.name, "Content-Encoding") || Headers.equal(field.name, "Accept-Encoding") { found += 1 }
+    }
+    return found
+}
+
+/// As `fieldsIntoHeaders`, into swift-http-types' `HTTPFields` (names validated and lowercased again).
+@inline(never)
+func fieldsIntoHTTPFields() -> Int {
+    var headers = HTTPFields()
+    headers.reserveCapacity(12)
+    for (name, value) in smallFields {
+        let name = name.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+        let value = value.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) }
+        headers.append(HTTPField(name: HTTPField.Name(name)!, value: value))
+    }
+    var found = headers[.contentType]?.utf8.count ?? 0
+    for field in headers where field.name == .contentEncoding || field.name == .acceptEncoding { found += 1 }
+    return found
+}
+
 let benchmarks: @Sendable () -> Void = {
     let small = Benchmark.Configuration(
         metrics: [.wallClock, .mallocCountTotal],
@@ -106,4 +146,12 @@ let benchmarks: @Sendable () -> Void = {
     parserBenchmark(
         "parse \(body.count / 1000) kB Content-Length body, whole", pieces: [bigRequest[...]], expected: 1,
         configuration: large)
+
+    // Why the parser keeps its own field list (docs/architecture.md, "Header fields").
+    Benchmark("fields: curl's 5 into Headers, 3 lookups", configuration: small) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(fieldsIntoHeaders()) }
+    }
+    Benchmark("fields: curl's 5 into HTTPFields, 3 lookups", configuration: small) { benchmark in
+        for _ in benchmark.scaledIterations { blackHole(fieldsIntoHTTPFields()) }
+    }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import HTTPTypes
 import Logging
 import Synchronization
 
@@ -261,7 +262,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
     }
 
     /// The application's rendering of an error the server answers itself.
-    private func transportError(_ status: Status, _ detail: String) -> Response {
+    private func transportError(_ status: HTTPResponse.Status, _ detail: String) -> Response {
         context.configuration.errorResponse(
             TransportError(status: status, detail: detail, path: requestPath == "-" ? nil : requestPath))
     }

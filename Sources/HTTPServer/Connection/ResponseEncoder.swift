@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// Writes a response's bytes (RFC 9112 §4–6) into a reusable buffer.
 ///
 /// The server, not the handler, owns the framing headers: any `Content-Length`, `Date`,
@@ -24,9 +26,9 @@ package enum ResponseEncoder {
         _ response: Response, close: Bool, announceKeepAlive: Bool, date: String, into buffer: inout [UInt8]
     ) {
         let status = response.status
-        buffer.append(contentsOf: "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\n".utf8)
+        buffer.append(contentsOf: "HTTP/1.1 \(status.code) \(status.statusLinePhrase)\r\n".utf8)
         for field in response.headers where !isFramingField(field.name) {
-            buffer.append(contentsOf: field.name.utf8)
+            buffer.append(contentsOf: field.name.rawName.utf8)
             buffer.append(contentsOf: ": ".utf8)
             buffer.append(contentsOf: field.value.utf8)
             buffer.append(contentsOf: "\r\n".utf8)
@@ -48,8 +50,7 @@ package enum ResponseEncoder {
     /// The interim response that tells a client sending `Expect: 100-continue` to send its body.
     package static let continueResponse: [UInt8] = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
 
-    private static func isFramingField(_ name: String) -> Bool {
-        Headers.equal(name, "Content-Length") || Headers.equal(name, "Date") || Headers.equal(name, "Connection")
-            || Headers.equal(name, "Transfer-Encoding")
+    private static func isFramingField(_ name: HTTPField.Name) -> Bool {
+        name == .contentLength || name == .date || name == .connection || name == .transferEncoding
     }
 }

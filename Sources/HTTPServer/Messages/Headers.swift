@@ -1,5 +1,13 @@
-/// An ordered list of header fields. Names compare case-insensitively (RFC 9110 §5.1); the
-/// order and the original spelling are kept, since a field may legally repeat.
+package import HTTPTypes
+
+/// A request's header fields as the parser found them: an ordered list of name and value strings,
+/// names compared case-insensitively (RFC 9110 §5.1), the original spelling kept, since a field
+/// may legally repeat. Looked up by swift-http-types' `HTTPField.Name` (`headers[.contentType]`).
+///
+/// Why not `HTTPFields` itself: building one validates and lowercases every name and value again,
+/// after the parser has already checked them byte by byte: about twice this list's CPU per request
+/// (docs/architecture.md, "Header fields"). `headerFields` converts at the seam, for the code that
+/// wants the standard type.
 package struct Headers: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equatable {
     package typealias Field = (name: String, value: String)
     package private(set) var fields: [Field] = []
@@ -14,35 +22,39 @@ package struct Headers: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equa
     package func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
 
     /// The first value of `name`, or nil.
-    package subscript(name: String) -> String? {
-        fields.first { Headers.equal($0.name, name) }?.value
+    package subscript(name: HTTPField.Name) -> String? {
+        fields.first { Headers.equal($0.name, name.canonicalName) }?.value
     }
 
     /// Every value of `name`, in order.
-    package func values(for name: String) -> [String] {
-        fields.filter { Headers.equal($0.name, name) }.map(\.value)
+    package func values(for name: HTTPField.Name) -> [String] {
+        fields.filter { Headers.equal($0.name, name.canonicalName) }.map(\.value)
     }
 
-    package func contains(_ name: String) -> Bool { fields.contains { Headers.equal($0.name, name) } }
+    package func contains(_ name: HTTPField.Name) -> Bool {
+        fields.contains { Headers.equal($0.name, name.canonicalName) }
+    }
 
+    /// Appends a field the parser has validated (a token name, a value without control characters).
     package mutating func add(_ name: String, _ value: String) { fields.append((name, value)) }
 
     /// Room for `n` fields, so a parser adding them one by one allocates once.
     package mutating func reserveCapacity(_ n: Int) { fields.reserveCapacity(n) }
 
-    /// Replaces every field called `name` with one field, or adds it.
-    package mutating func set(_ name: String, _ value: String) {
-        remove(name)
-        fields.append((name, value))
+    package mutating func remove(_ name: HTTPField.Name) {
+        fields.removeAll { Headers.equal($0.name, name.canonicalName) }
     }
 
-    package mutating func remove(_ name: String) { fields.removeAll { Headers.equal($0.name, name) } }
-
-    /// Whether a comma-separated field (`Connection`, say) lists `token`, case-insensitively.
-    package func listContains(_ name: String, token: String) -> Bool {
-        values(for: name).contains { value in
-            value.split(separator: ",").contains { Headers.equal($0.trimmingSpaces(), token) }
+    /// The fields as swift-http-types' `HTTPFields`, in order; a name that is not a token (only a
+    /// hand-built `Headers` can hold one) is left out.
+    package var headerFields: HTTPFields {
+        var result = HTTPFields()
+        result.reserveCapacity(fields.count)
+        for field in fields {
+            guard let name = HTTPField.Name(field.name) else { continue }
+            result.append(HTTPField(name: name, value: field.value))
         }
+        return result
     }
 
     package static func == (lhs: Headers, rhs: Headers) -> Bool {
@@ -81,7 +93,15 @@ package struct Headers: Sendable, Sequence, ExpressibleByDictionaryLiteral, Equa
     private static func equal<A: Collection<UInt8>, B: Collection<UInt8>>(_ a: A, _ b: B) -> Bool {
         a.count == b.count && zip(a, b).allSatisfy { equal($0, $1) }
     }
+}
 
+extension HTTPFields {
+    /// Whether a comma-separated field (`Vary`, say) lists `token`, case-insensitively.
+    package func listContains(_ name: HTTPField.Name, token: String) -> Bool {
+        self[values: name].contains { value in
+            value.split(separator: ",").contains { Headers.equal($0.trimmingSpaces(), token) }
+        }
+    }
 }
 
 extension StringProtocol {

@@ -1,3 +1,5 @@
+package import HTTPTypes
+
 /// The application's answer to one request: the response now, on the event loop that parsed the
 /// request, or work the server runs on Dispatch's pool (the connection reads nothing more until
 /// its response is back, so pipelined responses stay in request order).
@@ -32,13 +34,13 @@ package typealias Responder = @Sendable (Request) -> Reply
 /// the body (`ServerConfiguration.errorResponse`), so the server knows no error format.
 package struct TransportError: Sendable, Equatable {
     /// 400, 408, 413, 431, 501 or 503.
-    package var status: Status
+    package var status: HTTPResponse.Status
     /// What went wrong, in words for the client.
     package var detail: String
     /// The request's path, when its head was parsed (the application may choose a format by it).
     package var path: String?
 
-    package init(status: Status, detail: String, path: String? = nil) {
+    package init(status: HTTPResponse.Status, detail: String, path: String? = nil) {
         self.status = status
         self.detail = detail
         self.path = path

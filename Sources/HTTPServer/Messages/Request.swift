@@ -1,6 +1,8 @@
+package import HTTPTypes
+
 /// One complete HTTP request, as the parser hands it to the application.
 package struct Request: Sendable, Equatable {
-    package var method: Method
+    package var method: HTTPRequest.Method
     /// The request target exactly as sent (origin-form: `/softmax?x=1`).
     package var target: String
     package var version: Version
@@ -8,7 +10,8 @@ package struct Request: Sendable, Equatable {
     package var body: [UInt8]
 
     package init(
-        method: Method, target: String, version: Version = .http1_1, headers: Headers = [:], body: [UInt8] = []
+        method: HTTPRequest.Method, target: String, version: Version = .http1_1, headers: Headers = [:],
+        body: [UInt8] = []
     ) {
         self.method = method
         self.target = target

@@ -1,20 +1,22 @@
+package import HTTPTypes
+
 /// A response the application returns. The server adds `Content-Length`, `Date` and
 /// `Connection` when it writes it, so no handler can get the framing wrong.
 package struct Response: Sendable {
-    package var status: Status
-    package var headers: Headers
+    package var status: HTTPResponse.Status
+    package var headers: HTTPFields
     package var body: [UInt8]
 
-    package init(status: Status, headers: Headers = [:], body: [UInt8] = []) {
+    package init(status: HTTPResponse.Status, headers: HTTPFields = [:], body: [UInt8] = []) {
         self.status = status
         self.headers = headers
         self.body = body
     }
 
     /// A body of bytes with its media type.
-    package init(status: Status, contentType: String, body: [UInt8], headers: Headers = [:]) {
+    package init(status: HTTPResponse.Status, contentType: String, body: [UInt8], headers: HTTPFields = [:]) {
         var headers = headers
-        headers.set("Content-Type", contentType)
+        headers[.contentType] = contentType
         self.init(status: status, headers: headers, body: body)
     }
 

@@ -59,6 +59,18 @@ enum ByteClass {
         }
     }
 
+    /// Whether `bytes[range]` is exactly `text` (methods are case-sensitive, RFC 9110 §9.1).
+    static func equals(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, _ text: StaticString) -> Bool {
+        guard range.count == text.utf8CodeUnitCount else { return false }
+        let expected = text.utf8Start
+        var i = 0
+        for index in range {
+            if bytes[index] != expected[i] { return false }
+            i &+= 1
+        }
+        return true
+    }
+
     /// Whether `bytes[range]` equals `lowercase` ignoring ASCII case. `lowercase` holds only
     /// lowercase letters, digits and `-`, and callers pass only validated names or values (no
     /// control bytes), so folding bit 5 (`b | 0x20`) can only turn an uppercase letter into a match.

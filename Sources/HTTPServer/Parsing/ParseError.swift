@@ -1,3 +1,5 @@
+package import HTTPTypes
+
 /// Why a request could not be parsed. Every case is terminal: the server answers ``status`` with
 /// `Connection: close`, since after a framing error nothing later on the connection can be trusted
 /// (that is how request smuggling works).
@@ -61,7 +63,7 @@ package enum ParseError: Error, Equatable, Sendable {
     case bodyTooLarge(limit: Int)
 
     /// The one status each case is answered with.
-    package var status: Status {
+    package var status: HTTPResponse.Status {
         switch self {
         case .headersTooLarge: .requestHeaderFieldsTooLarge
         case .bodyTooLarge: .contentTooLarge

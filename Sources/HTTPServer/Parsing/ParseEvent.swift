@@ -1,3 +1,5 @@
+package import HTTPTypes
+
 /// How the body of a request is delimited (RFC 9112 §6.3).
 package enum BodyFraming: Sendable, Equatable {
     /// No `Content-Length` and no `Transfer-Encoding`: a request without a body.
@@ -13,7 +15,7 @@ package enum BodyFraming: Sendable, Equatable {
 /// The server gets it as soon as the header block is complete, so that it can answer
 /// `100 Continue` (or a 413 before any body is read) and start the request timer's next stage.
 package struct RequestHead: Sendable, Equatable {
-    package var method: Method
+    package var method: HTTPRequest.Method
     /// The target exactly as sent (origin-form, absolute-form, or `*` for OPTIONS).
     package var target: String
     package var version: Version
@@ -27,7 +29,7 @@ package struct RequestHead: Sendable, Equatable {
     package var keepAlive: Bool
 
     package init(
-        method: Method, target: String, version: Version = .http1_1, headers: Headers,
+        method: HTTPRequest.Method, target: String, version: Version = .http1_1, headers: Headers,
         body: BodyFraming = .none, expectsContinue: Bool = false, keepAlive: Bool = true
     ) {
         self.method = method

@@ -1,3 +1,5 @@
+import HTTPTypes
+
 /// An incremental HTTP/1.1 request parser (RFC 9112): bytes in, ``ParseEvent``s out, no I/O.
 ///
 /// Feed it any split of the stream with `append`, then call ``next()`` until it returns nil.
@@ -362,10 +364,26 @@ package struct RequestParser: Sendable {
         return nil
     }
 
+    /// The method token at `range` (already checked to be a token): the common ones without building
+    /// a string.
+    static func method(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) throws(ParseError)
+        -> HTTPRequest.Method
+    {
+        if ByteClass.equals(bytes, range, "POST") { return .post }
+        if ByteClass.equals(bytes, range, "GET") { return .get }
+        if ByteClass.equals(bytes, range, "HEAD") { return .head }
+        if ByteClass.equals(bytes, range, "OPTIONS") { return .options }
+        guard
+            let method = HTTPRequest.Method(
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self))
+        else { throw .invalidMethod }
+        return method
+    }
+
     /// `request-line = method SP request-target SP HTTP-version` (RFC 9112 §3), CRLF excluded.
     static func parseRequestLine(
         _ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>
-    ) throws(ParseError) -> (Method, String, Version) {
+    ) throws(ParseError) -> (HTTPRequest.Method, String, Version) {
         var i = line.lowerBound
         while i < line.upperBound && ByteClass.isToken(bytes[i]) { i += 1 }
         guard i > line.lowerBound, i < line.upperBound, bytes[i] == ByteClass.space else {
@@ -383,7 +401,7 @@ package struct RequestParser: Sendable {
         let targetRange = targetStart..<i
         let version = try parseVersion(bytes, i + 1..<line.upperBound)
 
-        let method = Method(String(decoding: UnsafeBufferPointer(rebasing: bytes[methodRange]), as: UTF8.self))
+        let method = try Self.method(bytes, methodRange)
         let first = bytes[targetRange.lowerBound]
         if first == UInt8(ascii: "*") {
             guard targetRange.count == 1, method == .options else { throw .invalidRequestTarget }
@@ -589,7 +607,7 @@ private struct HeadAccumulator {
     var lineStart = 0
     var scanned = 0
     var emptyLines = 0
-    var requestLine: (Method, String, Version)?
+    var requestLine: (HTTPRequest.Method, String, Version)?
     var headers = Headers()
 
     init() { headers.reserveCapacity(12) }

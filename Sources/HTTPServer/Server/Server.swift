@@ -1,5 +1,6 @@
 import Dispatch
 import Glibc
+import HTTPTypes
 package import Logging
 import Synchronization
 
