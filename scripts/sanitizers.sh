@@ -39,11 +39,12 @@ for kind in "${kinds[@]}"; do
     swift test --sanitize="$kind" --scratch-path ".build-$short" "$@" || code=$?
     # A report has an ERROR/WARNING line and a SUMMARY; LeakSanitizer also writes a file listing the suppressions
     # it used (.lsan-suppressions) when nothing else was found: that file is not a report.
-    reports=$(grep -lE '^(==[0-9]+==ERROR|WARNING: ThreadSanitizer|SUMMARY: )' "$logs"/* 2> /dev/null | wc -l)
+    found=$(grep -lE '^(==[0-9]+==ERROR|WARNING: ThreadSanitizer|SUMMARY: )' "$logs"/* 2> /dev/null || true)
+    reports=$(printf '%s' "$found" | grep -c . || true)
     files=$(find "$logs" -type f | wc -l)
     echo "sanitizers.sh: $kind: swift test exited $code after $((SECONDS - began)) s; $reports reports" \
         "($files files in $logs)" >&2
-    for f in $(grep -lE '^(==[0-9]+==ERROR|WARNING: ThreadSanitizer|SUMMARY: )' "$logs"/* 2> /dev/null); do
+    for f in $found; do
         echo "---- $f" >&2
         head -60 "$f" >&2
     done

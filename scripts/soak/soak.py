@@ -562,19 +562,24 @@ class Load:
 # ---- --models: the folder rewritten, SIGHUP every --reload-every seconds --------------------------------
 
 
-async def metric_values(host: str, port: int, name: str) -> dict:
-    """{labels: value} of one metric from GET /metrics (a connection of its own)."""
+async def get(host: str, port: int, path: str) -> bytes:
+    """The body of a 200 answer to GET `path`, on a connection of its own."""
     reader, writer = await asyncio.open_connection(host, port, limit=MAX_HEAD)
     try:
-        writer.write(encode("GET", "/metrics", b"", {"Connection": "close"}))
+        writer.write(encode("GET", path, b"", {"Connection": "close"}))
         await writer.drain()
         status, _, body = await read_response(reader, "GET")
     finally:
         writer.close()
     if status != 200:
-        raise Unexpected(f"GET /metrics answered {status}", "")
+        raise Unexpected(f"GET {path} answered {status}", "")
+    return body
+
+
+async def metric_values(host: str, port: int, name: str) -> dict:
+    """{labels: value} of one metric from GET /metrics."""
     out = {}
-    for line in body.decode().splitlines():
+    for line in (await get(host, port, "/metrics")).decode().splitlines():
         m = re.match(rf"{name}(\{{[^}}]*\}})? (\S+)$", line)
         if m:
             out[m.group(1) or ""] = float(m.group(2))
@@ -582,16 +587,9 @@ async def metric_values(host: str, port: int, name: str) -> dict:
 
 
 async def served_models(host: str, port: int) -> dict:
-    reader, writer = await asyncio.open_connection(host, port, limit=MAX_HEAD)
-    try:
-        writer.write(encode("GET", "/models", b"", {"Connection": "close"}))
-        await writer.drain()
-        status, _, body = await read_response(reader, "GET")
-    finally:
-        writer.close()
-    if status != 200:
-        raise Unexpected(f"GET /models answered {status}", "")
-    return {(e["name"], int(e["version"])): (e["inputs"], e["outputs"]) for e in json.loads(body)["models"]}
+    """(name, version) → (inputs, outputs) of GET /models."""
+    models_ = json.loads(await get(host, port, "/models"))["models"]
+    return {(e["name"], int(e["version"])): (e["inputs"], e["outputs"]) for e in models_}
 
 
 class Reloads:

@@ -4,6 +4,7 @@
 //   DIR/NAME/VERSION/file (VERSION a positive integer)             Triton's repository: model NAME, VERSION
 // Everything else in a folder (config.pbtxt, labels.txt, a README, dot-files) is ignored. A folder holding a
 // single file of any other name (a KServe storage mount, /mnt/models/model.bin) serves that file.
+import LogitMath
 
 /// The model files and folders to load, and the size limit for each file.
 package struct ModelSources: Sendable, Equatable {
@@ -51,6 +52,7 @@ extension ModelSources {
         for directory in directories {
             models += try loadDirectory(directory)
         }
+        for model in models { adviseHugePages(model.weights.elements) }
         return try ModelSet(models)
     }
 
