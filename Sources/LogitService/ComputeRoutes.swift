@@ -140,8 +140,15 @@ package enum ComputeRoutes {
 /// 200 with `value` as JSON; an encoding failure (a non-finite number slipped through) is a 500.
 func jsonResponse(_ value: some Encodable) -> Response {
     do {
-        return Response(status: .ok, contentType: "application/json", body: try encodeJSON(value))
+        return Response(status: .ok, headers: .json, body: try encodeJSON(value))
     } catch {
         return Problem(.internalServerError, "the result could not be written as JSON: \(error)").response
     }
+}
+
+extension HTTPFields {
+    /// `Content-Type: application/json`, made once. An answer that starts from it copies a
+    /// reference; setting the field anew checks the name and value again on every answer
+    /// (docs/architecture.md, "Header fields").
+    static let json: HTTPFields = [.contentType: "application/json"]
 }

@@ -142,7 +142,7 @@ package enum InferenceRoutes {
     /// `Inference-Header-Content-Length` and `Content-Type: application/octet-stream`).
     static func encoded(_ response: InferenceResponse) -> Response {
         let (body, headerLength) = response.encoded()
-        guard let headerLength else { return Response(status: .ok, contentType: "application/json", body: body) }
+        guard let headerLength else { return Response(status: .ok, headers: .json, body: body) }
         return Response(
             status: .ok, contentType: "application/octet-stream", body: body,
             headers: [.inferenceHeaderContentLength: String(headerLength)])

@@ -94,7 +94,12 @@ enum PictureResponses {
 
     static func varyingByAccept(_ response: Response) -> Response {
         var response = response
-        response.headers.append(HTTPField(name: .vary, value: "Accept"))
+        response.headers.append(.varyAccept)
         return response
     }
+}
+
+extension HTTPField {
+    /// `Vary: Accept`, checked once rather than on every answer.
+    static let varyAccept = HTTPField(name: .vary, value: "Accept")
 }

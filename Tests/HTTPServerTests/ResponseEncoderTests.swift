@@ -55,6 +55,22 @@ struct ResponseEncoderTests {
         )
     }
 
+    /// The framing check looks at a name's length first; names as long as the four framing ones
+    /// (Date 4, Connection 10, Content-Length 14, Transfer-Encoding 17) are still written.
+    @Test func fieldsAsLongAsTheFramingOnesAreKept() {
+        let response = Response(
+            status: .ok,
+            headers: [
+                .vary: "Accept", HTTPField.Name("Keep-Alive")!: "timeout=5", HTTPField.Name("Content-Digest")!: "d",
+                HTTPField.Name("X-Transfer-Encode")!: "e",
+            ],
+            body: Array("abc".utf8))
+        #expect(
+            encode(response)
+                == "HTTP/1.1 200 OK\r\nVary: Accept\r\nKeep-Alive: timeout=5\r\nContent-Digest: d\r\n"
+                + "X-Transfer-Encode: e\r\nContent-Length: 3\r\nDate: \(date)\r\n\r\nabc")
+    }
+
     @Test func headKeepsTheLengthAndDropsTheBody() {
         let text = encode(Response(status: .ok, body: Array("hello".utf8)), headOnly: true)
         #expect(text == "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nDate: \(date)\r\n\r\n")
