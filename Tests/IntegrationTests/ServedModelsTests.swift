@@ -167,8 +167,9 @@ import Testing
         #expect(server.waitForExit(seconds: 10) == 0)
     }
 
-    /// 1000 iris-sized models (3×4) in one folder: start-up and a SIGHUP reload each well under a second, and
-    /// `/models` lists all of them.
+    /// 1000 iris-sized models (3×4) in one folder: the server starts, `/models` lists all of them, a SIGHUP
+    /// reloads all of them, and the last one answers. The times are printed, not asserted (a test's clock on a
+    /// shared machine or under a sanitizer is no benchmark); docs/models.md has the measured ones.
     @Test func servesAThousandModels() throws {
         let dir = try Self.folder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -191,7 +192,6 @@ import Testing
         let answer = try client.postJSON("/classify", #"{"model": "iris999", "input": [5.1, 3.5, 1.4, 0.2]}"#)
         #expect(answer.json["label"] as? String == "setosa")
         print("1000 models: start-up to listening \(startup) s, reload \(reload) s, /models \(list.body.count) bytes")
-        #expect(startup < 1 && reload < 1)
         server.signal(SIGTERM)
         #expect(server.waitForExit(seconds: 10) == 0)
     }
