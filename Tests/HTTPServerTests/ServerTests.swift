@@ -368,6 +368,20 @@ struct ServerTests {
         #expect(record.duration >= .milliseconds(200))
     }
 
+    /// A head cut off after its request line: the 408's renderer still gets the path, so an application
+    /// that answers `/v2/...` in its own error format can do so (the default renderer here writes it).
+    @Test func headCutOffAfterTheRequestLineStillGivesThe408ItsPath() async throws {
+        try await withTestServer(configuration: fastConfiguration(requestTimeout: .milliseconds(200)), handler: echo) {
+            port in
+            let client = try RawClient(port: port)
+            client.send("POST /v2/models/m/infer HTTP/1.1\r\nHost: x\r\n")
+            let received = client.receive()
+            #expect(received.responses.first?.status == 408)
+            #expect(received.responses.first?.bodyText.hasPrefix("408 /v2/models/m/infer ") == true)
+            #expect(received.closed)
+        }
+    }
+
     @Test func idleKeepAliveConnectionClosesSilently() async throws {
         try await withTestServer(configuration: fastConfiguration(idleTimeout: .milliseconds(200)), handler: echo) {
             port in

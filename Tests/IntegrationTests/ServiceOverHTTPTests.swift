@@ -167,6 +167,19 @@ import Testing
         }
     }
 
+    /// The inference protocol's error format holds for a head that never finished: its request line named
+    /// a `/v2` path.
+    @Test func slowHeadUnderV2Is408InTheProtocolsFormat() async throws {
+        try await withService({ $0.requestTimeout = .milliseconds(300) }) { _, port in
+            let raw = try RawClient(port: port)
+            _ = raw.send("POST /v2/models/iris/infer HTTP/1.1\r\nHost: x\r\n")
+            let received = raw.receive(timeout: .seconds(10))
+            #expect(received.responses.first?.status == 408)
+            #expect(received.responses.first?.header("Content-Type") == "application/json")
+            #expect(received.responses.first?.bodyText == #"{"error":"the request did not arrive in time"}"#)
+        }
+    }
+
     @Test func connectionOverTheCapIs503() async throws {
         try await withService({ $0.maxConnections = 2 }) { _, port in
             let first = try RawClient(port: port)

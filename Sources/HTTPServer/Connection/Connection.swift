@@ -236,7 +236,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             case .error(let error):
                 context.logger.debug(
                     "protocol error", metadata: ["status": "\(error.status.code)", "detail": "\(error.detail)"])
-                if requestPath == "-", let target = parser.currentTarget { requestPath = String(targetPath(target)) }
+                notePartialRequestPath()
                 let action = machine.protocolErrorOccurred(now: .now)
                 write(
                     transportError(error.status, error.detail), headOnly: false, close: true, announceKeepAlive: false)
@@ -259,6 +259,12 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             apply(.close)
         }
         if output.count >= Connection.flushThreshold { flush() }
+    }
+
+    /// The path of a request whose head has not finished but whose request line has parsed, for the
+    /// answer to an error (a 400 in a field, a 408 mid-head) and its access-log line.
+    private func notePartialRequestPath() {
+        if requestPath == "-", let target = parser.currentTarget { requestPath = String(targetPath(target)) }
     }
 
     /// The application's rendering of an error the server answers itself.
@@ -320,6 +326,7 @@ final class Connection: EventLoopHandler, @unchecked Sendable {
             arm(deadline)
         case .sendRequestTimeoutAndClose:
             context.logger.debug("request timeout")
+            notePartialRequestPath()
             write(
                 transportError(.requestTimeout, "the request did not arrive in time"), headOnly: false, close: true,
                 announceKeepAlive: false)

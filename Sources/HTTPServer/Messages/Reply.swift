@@ -37,7 +37,8 @@ package struct TransportError: Sendable, Equatable {
     package var status: HTTPResponse.Status
     /// What went wrong, in words for the client.
     package var detail: String
-    /// The request's path, when its head was parsed (the application may choose a format by it).
+    /// The request's path, once its request line parsed, the head finished or not (the application
+    /// may choose a format by it: a 408 mid-head on `/v2/...` is the inference protocol's).
     package var path: String?
 
     package init(status: HTTPResponse.Status, detail: String, path: String? = nil) {
