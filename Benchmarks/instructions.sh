@@ -2,8 +2,10 @@
 # Instructions the server executes per request, counted by valgrind's callgrind: a figure that a
 # busy or shared machine does not move (requests/s on the 2-core VM moves ±10–30 % run to run).
 #
-#   instructions.sh BINARY [PAYLOAD [PATH]]      e.g.
+#   instructions.sh BINARY [PAYLOAD [PATH]] [-- SERVER-ARGUMENTS...]      e.g.
 #   instructions.sh ../.build-static/release/logitd small /softmax
+#   instructions.sh ../.build-static/release/logitd model-iris /classify -- --model-dir models/logitd
+#   (the oip and model-iris payloads and models/logitd are made by run.sh --payloads oip)
 #
 # Starts BINARY on 127.0.0.1:18099 under callgrind, warms it up with wrk (3 s), zeroes the
 # counters, sends 10 s of PAYLOAD (payloads/PAYLOAD.json, made by gen_payloads.py; 8 connections), dumps the counters and
@@ -11,9 +13,16 @@
 # builds by running it on each, alternately. Valgrind 3.19 cannot read the DWARF 5 of a Swift
 # release build, so the binary is copied without its debug sections first (symbols stay).
 # Needs valgrind and wrk (scripts/apt-install.sh Benchmarks/codec-reference/apt.txt installs valgrind). The server is stopped by
-# the PID this script started.
+# the PID this script started. With CALLGRIND_OUT=FILE the window's profile is kept there, for
+# callgrind_annotate (pipe it through swift demangle).
 set -euo pipefail
-binary=$(realpath "${1:?usage: instructions.sh BINARY [PAYLOAD [PATH]]}") payload=${2:-small} path=${3:-/softmax}
+usage="usage: instructions.sh BINARY [PAYLOAD [PATH]] [-- SERVER-ARGUMENTS...]"
+binary=$(realpath "${1:?$usage}") payload=small path=/softmax
+shift
+[[ $# -gt 0 && $1 != -- ]] && { payload=$1; shift; }
+[[ $# -gt 0 && $1 != -- ]] && { path=$1; shift; }
+[[ $# -gt 0 && $1 == -- ]] && shift
+server_arguments=("$@")
 cd "$(dirname "$0")"
 port=18099
 for tool in valgrind callgrind_control wrk strip; do
@@ -28,7 +37,7 @@ fi
 work=$(mktemp -d) pid=""
 trap '[[ -n $pid ]] && kill -TERM "$pid" 2> /dev/null; rm -rf "$work"' EXIT
 strip --strip-debug -o "$work/server" "$binary"
-valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$work/server" --port "$port" \
+valgrind --tool=callgrind --callgrind-out-file="$work/cg.out" "$work/server" --port "$port" "${server_arguments[@]}" \
     > "$work/server.log" 2>&1 &
 pid=$!
 for _ in $(seq 120); do
@@ -43,6 +52,7 @@ callgrind_control -d "$pid" > /dev/null 2>&1
 kill -TERM "$pid"
 wait "$pid" || true
 pid=""
+[[ -n ${CALLGRIND_OUT:-} ]] && cp "$work/cg.out.1" "$CALLGRIND_OUT"
 requests=$(awk '/^RESULT/ {print $7}' "$work/wrk.out")
 ir=$(awk '/^summary:/ {print $2}' "$work/cg.out.1")
 [[ -n $requests && $requests -gt 0 && -n $ir ]] || { echo "instructions.sh: no count (see $work)" >&2; exit 1; }
