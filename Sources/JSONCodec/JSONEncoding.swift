@@ -66,6 +66,12 @@ final class EncodedObject {
     private var positions: [String: Int]? = nil
 
     func set(_ value: EncodedValue, forKey key: String) {
+        if keys.isEmpty {
+            // Room for a typical object's members at once: grown from empty, the two arrays were
+            // reallocated three times each by the fifth member.
+            keys.reserveCapacity(8)
+            values.reserveCapacity(8)
+        }
         if keys.count >= 16, positions == nil {
             positions = Dictionary(keys.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
         }
