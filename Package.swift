@@ -162,7 +162,8 @@ let package = Package(
             name: "HTTPServerTests", dependencies: ["HTTPServer", "HTTPTestSupport", "TestSupport", httpTypes],
             swiftSettings: upcoming),
         .testTarget(
-            name: "LogitAPITests", dependencies: ["LogitAPI", "LogitMath", "JSONCodec"], swiftSettings: upcoming),
+            name: "LogitAPITests", dependencies: ["LogitAPI", "LogitMath", "JSONCodec", "TestSupport"],
+            swiftSettings: upcoming),
         .testTarget(name: "RoutingTests", dependencies: ["Routing", "HTTPServer", httpTypes], swiftSettings: upcoming),
         .testTarget(
             name: "LogitServiceTests",

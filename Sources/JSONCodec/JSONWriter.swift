@@ -9,9 +9,9 @@
 /// so no `String` is made (`description` allocates for results longer than 15 bytes).
 struct JSONWriter: TextOutputStream {
     /// Where the next byte goes.
-    private var p: UnsafeMutablePointer<UInt8>
+    private(set) var p: UnsafeMutablePointer<UInt8>
 
-    private init(_ start: UnsafeMutablePointer<UInt8>) { p = start }
+    init(_ start: UnsafeMutablePointer<UInt8>) { p = start }
 
     /// The JSON text of `value`.
     static func document(_ value: EncodedValue) -> [UInt8] {
@@ -26,9 +26,9 @@ struct JSONWriter: TextOutputStream {
     }
 
     /// The longest Float spelling: "-1.17549435e-38" is 15 bytes; 24 leaves room.
-    private static let maxFloatLength = 24
+    static let maxFloatLength = 24
     /// The longest integer: "-9223372036854775808" and "18446744073709551615" are 20 bytes.
-    private static let maxIntegerLength = 20
+    static let maxIntegerLength = 20
 
     /// An upper bound of the length of `value`'s text.
     static func maxLength(_ value: EncodedValue) -> Int {

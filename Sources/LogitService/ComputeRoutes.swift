@@ -138,9 +138,14 @@ package enum ComputeRoutes {
 }
 
 /// 200 with `value` as JSON; an encoding failure (a non-finite number slipped through) is a 500.
-func jsonResponse(_ value: some Encodable) -> Response {
+/// A classification writes its own JSON (`JSONWritable`); the type test is a comparison of two
+/// metadata pointers, where `as? any JSONWritable` was a conformance lookup on every answer.
+func jsonResponse<Value: Encodable>(_ value: Value) -> Response {
     do {
-        return Response(status: .ok, headers: .json, body: try encodeJSON(value))
+        let body =
+            Value.self == ClassifyResult.self
+            ? try encodeJSON(unsafeBitCast(value, to: ClassifyResult.self)) : try encodeJSON(value)
+        return Response(status: .ok, headers: .json, body: body)
     } catch {
         return Problem(.internalServerError, "the result could not be written as JSON: \(error)").response
     }
