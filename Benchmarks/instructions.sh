@@ -5,6 +5,7 @@
 #   instructions.sh BINARY [PAYLOAD [PATH]] [-- SERVER-ARGUMENTS...]      e.g.
 #   instructions.sh ../.build-static/release/logitd small /softmax
 #   instructions.sh ../.build-static/release/logitd model-iris /classify -- --model-dir models/logitd
+#   instructions.sh ../.build-static/release/logitd oip-head-binary /v2/models/head/infer -- --model-dir models/logitd
 #   (the oip and model-iris payloads and models/logitd are made by run.sh --payloads oip)
 #
 # Starts BINARY on 127.0.0.1:18099 under callgrind, warms it up with wrk (3 s), zeroes the
@@ -28,8 +29,12 @@ port=18099
 for tool in valgrind callgrind_control wrk strip; do
     command -v "$tool" > /dev/null || { echo "instructions.sh: $tool is missing" >&2; exit 2; }
 done
-[[ -s payloads/$payload.json ]] || python3 gen_payloads.py >&2
-[[ -s payloads/$payload.json ]] || { echo "instructions.sh: no payloads/$payload.json (run.sh --payloads oip makes the oip ones)" >&2; exit 2; }
+[[ -s payloads/$payload.json || -s payloads/$payload.bin ]] || python3 gen_payloads.py >&2
+# A binary payload (oip-head-binary) is payloads/NAME.bin with its header fields in NAME.headers.
+body=payloads/$payload.json headers=()
+[[ -s payloads/$payload.bin ]] && body=payloads/$payload.bin
+[[ -s payloads/$payload.headers ]] && mapfile -t headers < "payloads/$payload.headers"
+[[ -s $body ]] || { echo "instructions.sh: no payloads/$payload.json (run.sh --payloads oip makes the oip ones)" >&2; exit 2; }
 if curl -fs -o /dev/null "http://127.0.0.1:$port/healthz"; then
     echo "instructions.sh: something already answers on port $port" >&2
     exit 2
@@ -44,7 +49,7 @@ for _ in $(seq 120); do
     curl -fs -o /dev/null "http://127.0.0.1:$port/healthz" && break
     sleep 0.5
 done
-load() { wrk -t1 -c8 -d"$1" -s wrk/post.lua "http://127.0.0.1:$port$path" -- "payloads/$payload.json"; }
+load() { wrk -t1 -c8 -d"$1" -s wrk/post.lua "http://127.0.0.1:$port$path" -- "$body" "${headers[@]}"; }
 load 3s > /dev/null
 callgrind_control -z "$pid" > /dev/null 2>&1
 load 10s > "$work/wrk.out"

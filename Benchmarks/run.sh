@@ -248,7 +248,7 @@ start_server() {  # name port; returns 1 (with the log's tail shown) when it exi
     fi
 }
 
-# One OIP request before the load, its answer compared with scikit-learn's predict_proba
+# One OIP or model-iris request before the load, its answer compared with scikit-learn's predict_proba
 # (payloads/NAME.answer.json). A peer that answers wrongly stops the run; logitd is measured
 # all the same (without OIP its cells count non-2xx).
 check_answer() {  # name port payload
