@@ -39,7 +39,7 @@ let package = Package(
         // Pure math on vectors and batches: no Foundation, no Codable, no HTTP.
         .target(
             name: "LogitMath",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["CKernels", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: upcoming
         ),
         // Served models: the formats, loading and the registry. Knows no HTTP.
@@ -90,6 +90,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // epoll, the process's CPU count and mallopt: Linux headers Swift's Glibc module leaves out.
         .systemLibrary(name: "CLinux"),
+        // LogitMath's W·x + b in AVX registers, chosen at run time (header-only C: Swift has no per-function
+        // target attribute, and the build targets baseline x86-64).
+        .systemLibrary(name: "CKernels"),
         // The routes, request/response types, problem+json, metrics and readiness.
         .target(
             name: "LogitService",

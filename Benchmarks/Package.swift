@@ -4,7 +4,7 @@ import PackageDescription
 /// Micro-benchmarks for the request parser, the JSON codec and the math, in a package of their own so that
 /// CI's `swift build` of the root never builds package-benchmark.
 ///
-/// `HTTPServer`, `JSONCodec` and `LogitMath` are the root's own source folders, reached through symlinks in
+/// `HTTPServer`, `JSONCodec` and `LogitMath` (with `CLinux` and `CKernels`) are the root's own source folders, reached through symlinks in
 /// `Sources/` and compiled here as modules of this package. A path dependency on the root could not do it:
 /// `RequestParser`, `decodeJSON` and `encodeJSON` are `package` API, which is visible only to modules of the
 /// same package. Their dependencies and settings below must follow the root's Package.swift.
@@ -35,7 +35,7 @@ let package = Package(
         // The root's modules (symlinks to ../Sources/…), as the root declares them.
         .target(
             name: "LogitMath",
-            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            dependencies: ["CKernels", .product(name: "RealModule", package: "swift-numerics")],
             swiftSettings: upcoming
         ),
         .target(name: "JSONCodec", swiftSettings: upcoming),
@@ -45,6 +45,7 @@ let package = Package(
             swiftSettings: upcoming
         ),
         .systemLibrary(name: "CLinux"),
+        .systemLibrary(name: "CKernels"),
         // The benchmarks.
         .executableTarget(
             name: "LogitMathBenchmarks",

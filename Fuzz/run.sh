@@ -47,7 +47,7 @@ upcoming=(-enable-upcoming-feature ExistentialAny -enable-upcoming-feature Membe
 # -parse-as-library: no top-level code; libFuzzer supplies main. -O with ASan keeps executions fast
 # and memory checked. One package name, so `package` declarations are visible across the modules.
 flags=(-sanitize=fuzzer,address -parse-as-library -O -g -package-name logitd "${upcoming[@]}"
-    -I "$modules" -I "$numerics/Sources/_NumericsShims/include" -I "$root/Sources/CZlib" -L "$modules" -use-ld=lld)
+    -I "$modules" -I "$numerics/Sources/_NumericsShims/include" -I "$root/Sources/CZlib" -I "$root/Sources/CKernels" -L "$modules" -use-ld=lld)
 
 # module NAME "DEPENDENCIES" SOURCES... [-- FLAGS...]: a static library and its .swiftmodule, unless
 # they are newer than the sources, this script and the libraries of the dependencies.

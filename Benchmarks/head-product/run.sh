@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The oip `head` model's product, y = W·x + b with W 1000×2048 in Double (16 MB, the weights logitd
 # serves), timed in logitd's LogitMath and in numpy on the same operands, on this machine, in one run:
-#   swift            LogitMath's `linear`, as `Model.apply` calls it (release build, one thread)
+#   swift            LogitMath's `linear`, as `Model.apply` calls it (release build, one thread), with
+#                    the weights in 4 KiB pages
+#   swift-hugepages  the same with the weights advised into transparent huge pages, as logitd serves them
 #   numpy-1thread    numpy's W @ x + b with OPENBLAS_NUM_THREADS=1
 #   numpy-default    the same with OpenBLAS's default thread count
 # Each is timed for SECONDS (default 2) after a warm-up, ROUNDS times in turn (default 3), pinned to
@@ -43,6 +45,7 @@ results=$work/results
 for round in $(seq "$rounds"); do
     log "round $round of $rounds"
     $pin "$binary" "$work" "$seconds" >> "$results"
+    $pin "$binary" "$work" "$seconds" hugepages >> "$results"
     OPENBLAS_NUM_THREADS=1 $pin $python head-product/head_product.py time "$work" "$seconds" |
         sed 's/^numpy/numpy-1thread/' >> "$results"
     $python head-product/head_product.py time "$work" "$seconds" | sed 's/^numpy/numpy-default/' >> "$results"
@@ -50,7 +53,7 @@ done
 cp "$work/y.numpy.f64" "$work/y.numpy-default.f64"
 OPENBLAS_NUM_THREADS=1 $python head-product/head_product.py time "$work" 0.2 > /dev/null
 cp "$work/y.numpy.f64" "$work/y.numpy-1thread.f64"
-$python head-product/head_product.py check "$work" swift numpy-1thread numpy-default > "$work/ulps"
+$python head-product/head_product.py check "$work" swift swift-hugepages numpy-1thread numpy-default > "$work/ulps"
 
 python3 - "$results" "$work/ulps" "$rounds" "$seconds" "${pin:+, pinned to CPU 1 (numpy-default unpinned)}" << 'PY'
 import statistics, sys
@@ -65,9 +68,10 @@ for name, rs in runs.items():
     error = errors.get(name, ["", "-", "", "-"])
     print("%-14s %10.1f %10.1f %9d %14s" % (name, statistics.median(r[0] for r in rs),
           statistics.median(r[1] for r in rs), sum(r[2] for r in rs), f"{error[1]}/{error[3]}"))
-swift = statistics.median(r[1] for r in runs["swift"])
-for name in runs:
-    if name != "swift":
-        print(f"swift / {name} (median µs): {swift / statistics.median(r[1] for r in runs[name]):.2f}")
+median = {name: statistics.median(r[1] for r in rs) for name, rs in runs.items()}
+for swift in ("swift", "swift-hugepages"):
+    for name in runs:
+        if name.startswith("numpy"):
+            print(f"{swift} / {name} (median µs): {median[swift] / median[name]:.2f}")
 print(f"(1000×2048 Double W·x + b; {seconds} s per cell, medians over {rounds} round(s){pinned})")
 PY

@@ -1,14 +1,27 @@
 // The seed's linear layer: y = W·x + b, and for a batch Y = X·Wᵀ + b (row k of Y is W·(row k of X) + b).
+internal import CKernels
 
-/// Columns summed into fresh accumulators before they join the running totals (see `dot4`).
+/// Columns summed into fresh accumulators before they join the running totals (see `dot4`; CKernels'
+/// AVX form uses the same 64).
 private let dotBlock = 64
+
+/// Which `dot4` computes the product: the same sums either way, bit for bit (LinearTests), in SSE2's
+/// 128-bit registers (baseline x86-64, what the build targets) or AVX's 256-bit ones.
+enum DotKernel: Sendable {
+    case baseline, avx
+
+    /// AVX where the CPU and the OS have it (checked once): half the instructions for the same sums,
+    /// so the product streams the weights faster (Benchmarks/README.md, "The head's product beside numpy").
+    static let preferred: DotKernel = ckernels_has_avx() != 0 ? .avx : .baseline
+}
 
 /// The dot products of four rows of W (`w0`…`w3`) with `x`, each over `n` elements.
 ///
 /// Why four rows at once: x is loaded once per group of four columns and used by all four rows, and the
-/// four rows' 16 lanes are 8 independent addition chains in SSE2 registers (baseline x86-64, no AVX), so
-/// the loop is bound by streaming W from the cache rather than by the latency of one chain. Multiply then
-/// add, not FMA: on baseline x86-64 `addingProduct` is a libm call per element.
+/// four rows' 16 lanes are 8 independent addition chains in SSE2 registers (baseline x86-64), so the loop
+/// is bound by streaming W from the cache rather than by the latency of one chain. Multiply then add, not
+/// FMA: on baseline x86-64 `addingProduct` is a libm call per element. CKernels' `ckernels_dot4_avx` is
+/// this function in AVX registers, chosen at run time (`DotKernel`).
 ///
 /// The summation, the same for every row whichever rows it is computed with: each row has 4 lanes
 /// (column c goes to lane c mod 4); a lane sums the products of a block of `dotBlock` columns (16 terms)
@@ -66,7 +79,7 @@ private func checkShapes(weights: Matrix, bias: [Double]?, inputColumns: Int) th
 /// reported as `[inputRow, output]`, or `[output]` when `vectorPaths`.
 private func linearKernel(
     weights: Matrix, bias: [Double]?, inputs: UnsafeBufferPointer<Double>, inputRows: Int,
-    into out: UnsafeMutableBufferPointer<Double>, vectorPaths: Bool
+    into out: UnsafeMutableBufferPointer<Double>, vectorPaths: Bool, kernel: DotKernel
 ) throws(MathError) {
     let m = weights.rows
     let n = weights.columns
@@ -82,8 +95,17 @@ private func linearKernel(
                 var j = 0
                 while j < m {
                     let rows = (j, min(j + 1, m - 1), min(j + 2, m - 1), min(j + 3, m - 1))
-                    let sums = dot4(
-                        w + rows.0 * n, w + rows.1 * n, w + rows.2 * n, w + rows.3 * n, x, count: n)
+                    let (w0, w1, w2, w3) = (w + rows.0 * n, w + rows.1 * n, w + rows.2 * n, w + rows.3 * n)
+                    var sums = SIMD4<Double>()
+                    switch kernel {
+                    case .baseline:
+                        sums = dot4(w0, w1, w2, w3, x, count: n)
+                    case .avx:
+                        withUnsafeMutableBytes(of: &sums) { out in
+                            ckernels_dot4_avx(
+                                w0, w1, w2, w3, x, n, out.baseAddress!.assumingMemoryBound(to: Double.self))
+                        }
+                    }
                     for r in 0..<min(4, m - j) {
                         let value = sums[r] + b[j + r]
                         guard value.isFinite else { throw .nonFiniteResult(path: vectorPaths ? [j + r] : [k, j + r]) }
@@ -114,7 +136,9 @@ public func linear(weights: Matrix, bias: [Double]?, input: [Double]) throws(Mat
     var out = [Double](repeating: 0, count: weights.rows)
     try input.withUnsafeBufferPointer { (x) throws(MathError) in
         try out.withUnsafeMutableBufferPointer { (y) throws(MathError) in
-            try linearKernel(weights: weights, bias: bias, inputs: x, inputRows: 1, into: y, vectorPaths: true)
+            try linearKernel(
+                weights: weights, bias: bias, inputs: x, inputRows: 1, into: y, vectorPaths: true,
+                kernel: .preferred)
         }
     }
     return out
@@ -124,13 +148,19 @@ public func linear(weights: Matrix, bias: [Double]?, input: [Double]) throws(Mat
 ///
 /// - Throws: as the vector form, with result paths `[r, j]`.
 public func linear(weights: Matrix, bias: [Double]?, inputs: Matrix) throws(MathError) -> Matrix {
+    try linear(weights: weights, bias: bias, inputs: inputs, kernel: .preferred)
+}
+
+/// The batched layer with the kernel named (LinearTests runs both).
+func linear(weights: Matrix, bias: [Double]?, inputs: Matrix, kernel: DotKernel) throws(MathError) -> Matrix {
     try checkShapes(weights: weights, bias: bias, inputColumns: inputs.columns)
     try checkFinite(inputs.elements, columns: inputs.columns, vectorPaths: false)
     var out = [Double](repeating: 0, count: inputs.rows * weights.rows)
     try inputs.elements.withUnsafeBufferPointer { (x) throws(MathError) in
         try out.withUnsafeMutableBufferPointer { (y) throws(MathError) in
             try linearKernel(
-                weights: weights, bias: bias, inputs: x, inputRows: inputs.rows, into: y, vectorPaths: false)
+                weights: weights, bias: bias, inputs: x, inputRows: inputs.rows, into: y, vectorPaths: false,
+                kernel: kernel)
         }
     }
     return Matrix(uncheckedRows: inputs.rows, columns: weights.rows, elements: out)

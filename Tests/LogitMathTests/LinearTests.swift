@@ -1,6 +1,7 @@
-import LogitMath
 import TestSupport
 import Testing
+
+@testable import LogitMath
 
 @Suite struct LinearTests {
     let weights = try! Matrix(rows: [[1, 2, 3], [-1, 0.5, 4]])
@@ -46,6 +47,30 @@ import Testing
                 weights: Matrix(rows: 1, columns: n, elements: Array(w.row(j))), bias: [b[j]], input: x)
             #expect(all[j] == alone[0], "row \(j) of \(m)×\(n)")
         }
+    }
+
+    /// The AVX kernel (chosen at run time where the CPU has it) computes the same sums as the baseline one,
+    /// bit for bit, so an answer does not depend on the machine: random layers for every m mod 4 and n mod
+    /// 4, n below, at and across the 64-column block, with magnitudes spread over 2⁻³⁰…2³⁰ so that the order
+    /// of the additions shows in the last bits.
+    @Test(
+        .enabled(if: DotKernel.preferred == .avx, "this CPU has no AVX"),
+        arguments: [(1, 1), (2, 3), (3, 4), (4, 5), (5, 63), (6, 64), (7, 65), (9, 130), (13, 2051), (1000, 2048)])
+    func avxKernelEqualsTheBaselineBitForBit(_ shape: (rows: Int, columns: Int)) throws {
+        var random = SplitMix64(seed: UInt64(shape.rows * 100_000 + shape.columns))
+        func value() -> Double {
+            Double.random(in: -1...1, using: &random)
+                * Double(sign: .plus, exponent: .random(in: -30...30, using: &random), significand: 1)
+        }
+        let (m, n) = shape
+        let w = try Matrix(rows: m, columns: n, elements: (0..<m * n).map { _ in value() })
+        let x = try Matrix(rows: 3, columns: n, elements: (0..<3 * n).map { _ in value() })
+        let b = (0..<m).map { _ in value() }
+        let avx = try linear(weights: w, bias: b, inputs: x, kernel: .avx)
+        let baseline = try linear(weights: w, bias: b, inputs: x, kernel: .baseline)
+        let differing = zip(avx.elements, baseline.elements).enumerated().filter { $1.0.bitPattern != $1.1.bitPattern }
+        let first = differing.first.map { "first at \($0.offset): \($0.element.0) against \($0.element.1)" } ?? ""
+        #expect(differing.count == 0, "\(m)×\(n): results differ, \(first)")
     }
 
     /// The summation's documented bound (Linear.swift, `dot4`): |y − (W·x + b)| ≤ γ(k)·(Σ|w_i·x_i| + |b|) with
