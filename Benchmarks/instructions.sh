@@ -34,7 +34,7 @@ done
 body=payloads/$payload.json headers=()
 [[ -s payloads/$payload.bin ]] && body=payloads/$payload.bin
 [[ -s payloads/$payload.headers ]] && mapfile -t headers < "payloads/$payload.headers"
-[[ -s $body ]] || { echo "instructions.sh: no payloads/$payload.json (run.sh --payloads oip makes the oip ones)" >&2; exit 2; }
+[[ -s $body ]] || { echo "instructions.sh: no payloads/$payload.json or .bin (run.sh --payloads oip makes the oip ones)" >&2; exit 2; }
 if curl -fs -o /dev/null "http://127.0.0.1:$port/healthz"; then
     echo "instructions.sh: something already answers on port $port" >&2
     exit 2

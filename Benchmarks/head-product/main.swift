@@ -2,7 +2,7 @@
 // call `Model.apply` makes for one row), on the operands `head_product.py --write` put in DIR:
 //   w.f64 (1000×2048, row-major), x.f64 (2048), b.f64 (1000), little-endian Doubles.
 // With `hugepages`, the weights' 2 MiB-aligned interior is advised into transparent huge pages first, as
-// logitd does for every model it serves (LogitModels' HugePages.swift); without it they stay in 4 KiB pages.
+// logitd does for every model it serves (`Matrix.adviseHugePages`); without it they stay in 4 KiB pages.
 // Writes its result to DIR/y.NAME.f64 and prints one line, NAME `swift` or `swift-hugepages`:
 //   NAME <best µs> <median µs> <products timed>
 // Run by Benchmarks/head-product/run.sh, which times numpy's `W @ x + b` on the same operands beside it.
@@ -38,17 +38,7 @@ let seconds = arguments.count >= 3 ? Double(arguments[2])! : 2
 let hugePages = arguments.count == 4
 let name = hugePages ? "swift-hugepages" : "swift"
 let weights = try Matrix(rows: rows, columns: columns, elements: read("\(directory)/w.f64", count: rows * columns))
-if hugePages {
-    // MADV_HUGEPAGE, then MADV_COLLAPSE (25) to back the pages now; only pages wholly inside the weights.
-    weights.elements.withUnsafeBufferPointer { buffer in
-        let page = 2 << 20
-        let first = (Int(bitPattern: buffer.baseAddress!) + page - 1) & ~(page - 1)
-        let last = Int(bitPattern: buffer.baseAddress! + buffer.count) & ~(page - 1)
-        guard last > first else { return }
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, MADV_HUGEPAGE)
-        _ = madvise(UnsafeMutableRawPointer(bitPattern: first), last - first, 25)
-    }
-}
+if hugePages { weights.adviseHugePages() }
 let x = try Matrix(rows: 1, columns: columns, elements: read("\(directory)/x.f64", count: columns))
 let bias = read("\(directory)/b.f64", count: rows)
 

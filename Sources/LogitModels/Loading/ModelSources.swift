@@ -52,7 +52,7 @@ extension ModelSources {
         for directory in directories {
             models += try loadDirectory(directory)
         }
-        for model in models { adviseHugePages(model.weights.elements) }
+        for model in models { model.weights.adviseHugePages() }
         return try ModelSet(models)
     }
 
