@@ -1,5 +1,7 @@
-import HTTPServer
+import Foundation
 import Testing
+
+@testable import HTTPServer
 
 #if canImport(Glibc)
     import Glibc
@@ -7,7 +9,7 @@ import Testing
     import Darwin
 #endif
 
-/// How many event loops the server starts: one per CPU the process may use.
+/// How many event loops the server starts (one per CPU the process may use), and their threads.
 struct EventLoopTests {
     @Test(
         arguments: [
@@ -21,5 +23,18 @@ struct EventLoopTests {
     @Test func usableCPUsIsWithinTheOnlineCores() {
         let online = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         #expect((1...max(1, online)).contains(EventLoop.usableCPUs()))
+    }
+
+    /// Each loop waits on a thread of its own, which `top -H`, `perf` and a debugger show by name.
+    @Test func eachLoopHasANamedThread() throws {
+        _ = EventLoop.next()
+        var names: [String] = []
+        for task in try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task") {
+            let comm = try String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)
+            names.append(comm.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        for index in 0..<EventLoop.shared.count {
+            #expect(names.contains("logitd.loop.\(index)"), "threads: \(names.sorted())")
+        }
     }
 }

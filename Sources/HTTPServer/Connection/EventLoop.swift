@@ -9,23 +9,23 @@ protocol EventLoopHandler: AnyObject {
     func flushDeferredOutput()
 }
 
-/// A serial queue and a `Poller`: one Dispatch read source watches the poller's descriptor, and its
-/// handler runs every ready connection of the loop in one go, on the loop's queue.
+/// A serial queue, a `Poller`, and a thread of its own that waits on the poller: when any of the
+/// loop's sockets is ready, the thread runs every ready connection in one go, on the loop's queue
+/// (`queue.sync`, which runs the work on the calling thread when the queue is free).
 ///
-/// Why not a Dispatch source per socket, as the server first had: on Linux, libdispatch's manager
-/// thread waits in epoll, hands each source's event to a pool thread, and that thread re-arms the
-/// source through the manager again, so every small request paid about two context switches
-/// (the scheduler was the largest single cost). Here one such hop
-/// carries every connection that became ready meanwhile, and a loaded server gets many per hop.
-/// Accept, reads, writes and timers are still all driven by Dispatch sources, and Dispatch's pool
-/// still runs the loops and the handlers too large to run on them.
+/// Why its own thread: a Dispatch read source on the poller's descriptor (what the loop had before)
+/// costs every wake-up a hop through libdispatch's manager thread: the manager's `epoll_wait`, a
+/// futex to wake a pool thread, and an `epoll_ctl` to re-arm the source afterwards. The loop's thread
+/// sleeps in `epoll_wait` itself and is woken by the kernel directly. Why not a Dispatch
+/// source per socket, as the server first had: that paid the same hop for every socket, about two
+/// context switches per small request. Accept, timers and the work handed off to Dispatch's pool
+/// still run on Dispatch; they reach the loop through its queue.
 ///
 /// The queue is the lock: the poller, the handler table, and every `Connection` of this loop are
 /// touched only on `queue`.
 package final class EventLoop: @unchecked Sendable {
     let queue: DispatchQueue
     private let poller = Poller()
-    private let source: any DispatchSourceRead
     private var handlers: [Int32: any EventLoopHandler] = [:]
     /// Handlers whose output waits for the end of the batch being run.
     private var deferred: [any EventLoopHandler] = []
@@ -44,7 +44,7 @@ package final class EventLoop: @unchecked Sendable {
     /// Batched bytes past this are written at once, mid-batch.
     private static let batchedBytesLimit = 64 * 1024
     /// The process's loops, one per CPU it may use (see `usableCPUs`), created on first use and
-    /// kept for the life of the process, as Dispatch's own threads are.
+    /// kept for the life of the process, with their threads.
     static let shared: [EventLoop] = (0..<usableCPUs()).map { EventLoop(index: $0) }
     private static let nextIndex = Locked(0)
 
@@ -59,13 +59,45 @@ package final class EventLoop: @unchecked Sendable {
     }
 
     private init(index: Int) {
-        // No target: a serial queue's default is Dispatch's overcommit pool, which gives a busy
-        // queue a thread even when the default pool's threads are all running handlers. A loop
-        // must not wait behind the large requests it handed off (Benchmarks/README.md has the figures).
         queue = DispatchQueue(label: "logitd.loop.\(index)")
-        source = DispatchSource.makeReadSource(fileDescriptor: poller.descriptor, queue: queue)
-        source.setEventHandler { [unowned self] in runReady() }
-        source.resume()
+        startThread(name: "logitd.loop.\(index)")
+    }
+
+    /// Starts the thread that waits on the poller, with every signal blocked: Dispatch's signal
+    /// sources (SIGHUP, SIGTERM) must be the only ones to see them. The threads that create loops
+    /// (Dispatch's) block them already; the mask is set here so that no caller can undo that. The
+    /// thread runs for the life of the process, as the loop does.
+    private func startThread(name: String) {
+        var all = sigset_t()
+        var previous = sigset_t()
+        sigfillset(&all)
+        pthread_sigmask(SIG_SETMASK, &all, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        var thread = pthread_t()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
+        let result = pthread_create(
+            &thread, &attributes,
+            { context in
+                Unmanaged<EventLoop>.fromOpaque(context!).takeRetainedValue().waitAndRun()
+            }, Unmanaged.passRetained(self).toOpaque())
+        precondition(result == 0, "starting \(name)'s thread failed: error \(result)")
+        // Named from here, so the name is there when the loop is (the thread runs for ever).
+        _ = pthread_setname_np(thread, name)
+    }
+
+    /// The loop's thread: sleeps in `epoll_wait` until a socket is ready, then runs the batch on the
+    /// queue. The events are read before the queue is entered, so work that ran on the queue
+    /// meanwhile may have closed a socket, or given its number to a new connection of this loop;
+    /// the handler table is looked up under the queue, and a handler treats a readiness that is no
+    /// longer true as it treats any other (a read finds EAGAIN, a write finds nothing queued).
+    private func waitAndRun() -> Never {
+        while true {
+            let count = poller.wait(timeout: -1)
+            queue.sync { runReady(count) }
+        }
     }
 
     /// Runs `task` on the loop's queue, after what it is doing now.
@@ -87,18 +119,21 @@ package final class EventLoop: @unchecked Sendable {
         return poller.update(fd, from: old, to: new)
     }
 
-    /// Every connection ready now, each once. Polls again while a batch came back full, so that
-    /// what the kernel holds is handled before Dispatch is asked to wake the loop again.
-    private func runReady() {
-        var count = 0
+    /// Runs the `count` events the loop's thread waited for, then every connection ready since,
+    /// each once: polls again while a batch came back full, so that what the kernel holds is
+    /// handled before the thread sleeps again.
+    private func runReady(_ count: Int) {
+        var count = count
         isPolling = true
         inBatch = true
-        repeat {
-            count = poller.poll { event in
+        while true {
+            poller.report(count) { event in
                 // A handler earlier in this batch may have closed and deregistered this one.
                 handlers[event.fd]?.ready(readable: event.readable, writable: event.writable)
             }
-        } while count == poller.batchSize
+            guard count == poller.batchSize else { break }
+            count = poller.wait(timeout: 0)
+        }
         isPolling = false
         while !deferred.isEmpty {
             let handlers = deferred

@@ -53,16 +53,21 @@ struct Poller: ~Copyable {
         return epoll_ctl(descriptor, operation, fd, &event) == 0
     }
 
-    /// Reports every socket ready now, without waiting; returns how many events there were.
-    @discardableResult
-    func poll(_ body: (Readiness) -> Void) -> Int {
+    /// Waits up to `timeout` milliseconds (-1: for ever) until a socket is ready, and returns how
+    /// many events there are for `report`.
+    func wait(timeout: Int32) -> Int {
         var n: Int32
         repeat {
-            n = epoll_wait(descriptor, events, Int32(capacity), 0)
+            n = epoll_wait(descriptor, events, Int32(capacity), timeout)
         } while n < 0 && errno == EINTR
         precondition(n >= 0, "epoll_wait failed: errno \(errno)")
+        return Int(n)
+    }
+
+    /// Hands the first `count` events of the last `wait` to `body`.
+    func report(_ count: Int, _ body: (Readiness) -> Void) {
         let failure = EPOLLERR.rawValue | EPOLLHUP.rawValue
-        for i in 0..<Int(n) {
+        for i in 0..<count {
             let event = events[i]
             let failed = event.events & failure != 0
             body(
@@ -70,9 +75,8 @@ struct Poller: ~Copyable {
                     fd: event.data.fd, readable: failed || event.events & EPOLLIN.rawValue != 0,
                     writable: failed || event.events & EPOLLOUT.rawValue != 0))
         }
-        return Int(n)
     }
 
-    /// How many events one `poll` reports at most.
+    /// How many events one `wait` reports at most.
     var batchSize: Int { capacity }
 }
