@@ -1,7 +1,7 @@
 /// A value that writes its own JSON text: the bytes `encodeJSON` makes from its `Encodable`
 /// conformance, without the encoder's tree of containers, keys and values. Worth it for an answer of
 /// fixed shape that a server writes on every request (a classification: its tree was 29 300 of a
-/// request's 99 100 instructions).
+/// request's 99 100 instructions; a small softmax answer's, 8 900 of 62 000).
 ///
 /// `encodeJSON(_:)` takes this path for a value whose type is known to conform (an overload). The
 /// conformance must write exactly what `encode(to:)` writes (tests compare the two); on a non-finite
@@ -42,8 +42,13 @@ package struct JSONStreamWriter {
 
     /// `[0.25,0.75]`.
     package mutating func doubles(_ values: [Double]) throws(Refused) {
+        try values.withUnsafeBufferPointer { values throws(Refused) in try doubles(values) }
+    }
+
+    /// `[0.25,0.75]`, from contiguous memory (a row of a matrix).
+    package mutating func doubles(_ values: UnsafeBufferPointer<Double>) throws(Refused) {
         for value in values where !value.isFinite { throw Refused() }
-        room(2 + values.count * (ShortestDouble.maxLength + 1)) { $0.write(.doubles(values)) }
+        room(2 + values.count * (ShortestDouble.maxLength + 1)) { $0.writeDoubles(values) }
     }
 
     /// A string, quoted and escaped.
@@ -51,18 +56,18 @@ package struct JSONStreamWriter {
         room(2 + 6 * text.utf8.count) { $0.write(.string(text)) }
     }
 
-    /// Lets `body` write at most `bound` bytes at the end, then keeps what it wrote.
+    /// Lets `body` write at most `bound` bytes at the end, into capacity that is not initialised
+    /// first (a large answer's bound is megabytes), then keeps what it wrote.
     private mutating func room(_ bound: Int, _ body: (inout JSONWriter) -> Void) {
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: bound))
-        let written = bytes.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress! + start
-            var writer = JSONWriter(base)
-            body(&writer)
-            return writer.p - base
+        bytes.append(addingCapacity: bound) { span in
+            span.withUnsafeMutableBufferPointer { buffer, initialized in
+                let base = buffer.baseAddress!
+                var writer = JSONWriter(base)
+                body(&writer)
+                initialized = writer.p - base
+                precondition(initialized <= bound, "JSONStreamWriter: a bound is not an upper bound")
+            }
         }
-        precondition(written <= bound, "JSONStreamWriter: a bound is not an upper bound")
-        bytes.removeLast(bound - written)
     }
 }
 

@@ -134,8 +134,14 @@ struct JSONWriter: TextOutputStream {
 
     /// Finite doubles only (checked when encoded), each written where the last one ended.
     private mutating func writeDoubles(_ values: [Double]) {
+        values.withUnsafeBufferPointer { values in writeDoubles(values) }
+    }
+
+    /// `[…]`: finite doubles only (checked by the caller), at most `2 + values.count *
+    /// (ShortestDouble.maxLength + 1)` bytes.
+    mutating func writeDoubles(_ values: UnsafeBufferPointer<Double>) {
         put(UInt8(ascii: "["))
-        values.withUnsafeBufferPointer { values in p += ShortestDouble.write(values, to: p) }
+        p += ShortestDouble.write(values, to: p)
         put(UInt8(ascii: "]"))
     }
 

@@ -138,13 +138,22 @@ package enum ComputeRoutes {
 }
 
 /// 200 with `value` as JSON; an encoding failure (a non-finite number slipped through) is a 500.
-/// A classification writes its own JSON (`JSONWritable`); the type test is a comparison of two
+/// The compute answers write their own JSON (`JSONWritable`); the type tests are comparisons of
 /// metadata pointers, where `as? any JSONWritable` was a conformance lookup on every answer.
 func jsonResponse<Value: Encodable>(_ value: Value) -> Response {
     do {
-        let body =
-            Value.self == ClassifyResult.self
-            ? try encodeJSON(unsafeBitCast(value, to: ClassifyResult.self)) : try encodeJSON(value)
+        let body: [UInt8]
+        if Value.self == SoftmaxResponse.self {
+            body = try encodeJSON(unsafeBitCast(value, to: SoftmaxResponse.self))
+        } else if Value.self == SigmoidResponse.self {
+            body = try encodeJSON(unsafeBitCast(value, to: SigmoidResponse.self))
+        } else if Value.self == LinearResponse.self {
+            body = try encodeJSON(unsafeBitCast(value, to: LinearResponse.self))
+        } else if Value.self == ClassifyResult.self {
+            body = try encodeJSON(unsafeBitCast(value, to: ClassifyResult.self))
+        } else {
+            body = try encodeJSON(value)
+        }
         return Response(status: .ok, headers: .json, body: body)
     } catch {
         return Problem(.internalServerError, "the result could not be written as JSON: \(error)").response

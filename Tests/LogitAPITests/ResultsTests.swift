@@ -1,11 +1,13 @@
 import JSONCodec
+import LogitMath
 import TestSupport
 import Testing
 
 @testable import LogitAPI
 
-/// Classifications write their own JSON (`JSONWritable`); these hold it to the bytes and errors of their
-/// `Encodable` conformance, which every other answer goes through.
+/// The compute answers (sigmoid, softmax, linear, classifications) write their own JSON
+/// (`JSONWritable`); these hold it to the bytes and errors of their `Encodable` conformance, which
+/// every other answer goes through.
 struct ResultsTests {
     /// Encodes `value` through `Encodable` only: a wrapper that is not `JSONWritable`.
     struct ThroughEncodable<Value: Encodable>: Encodable {
@@ -67,6 +69,92 @@ struct ResultsTests {
             let encoded = String(decoding: try encodeJSON(ThroughEncodable(value: result)), as: UTF8.self)
             #expect(written == encoded)
         }
+    }
+
+    /// A vector (sometimes) or 1–3 rows of 1–5 numbers.
+    static func batch(_ generator: inout SplitMix64) throws -> Batch {
+        let rows = Int(generator.next() % 3) + 1
+        let columns = Int(generator.next() % 5) + 1
+        let elements = (0..<rows * columns).map { _ in number(&generator) }
+        return Batch(
+            try Matrix(rows: rows, columns: columns, elements: elements),
+            isVector: rows == 1 && generator.next() % 2 == 0)
+    }
+
+    static func optionalBatch(_ generator: inout SplitMix64) throws -> Batch? {
+        generator.next() % 2 == 0 ? try batch(&generator) : nil
+    }
+
+    /// The bytes of both paths, which must be equal.
+    static func bothWays<Answer: JSONWritable>(_ answer: Answer) throws -> (written: String, encoded: String) {
+        (
+            String(decoding: try encodeJSON(answer), as: UTF8.self),
+            String(decoding: try encodeJSON(ThroughEncodable(value: answer)), as: UTF8.self)
+        )
+    }
+
+    @Test func computeAnswersWriteTheirEncodableBytes() throws {
+        var generator = SplitMix64(seed: 20_261_204)
+        for _ in 0..<2000 {
+            let sigmoid = try Self.bothWays(
+                SigmoidResponse(
+                    probabilities: try Self.batch(&generator), derivatives: try Self.optionalBatch(&generator)))
+            #expect(sigmoid.written == sigmoid.encoded)
+            let softmax = try Self.bothWays(
+                SoftmaxResponse(
+                    probabilities: try Self.batch(&generator), logProbabilities: try Self.optionalBatch(&generator)))
+            #expect(softmax.written == softmax.encoded)
+            let linear = try Self.bothWays(
+                LinearResponse(logits: try Self.batch(&generator), probabilities: try Self.optionalBatch(&generator)))
+            #expect(linear.written == linear.encoded)
+        }
+        let rows = try Self.bothWays(
+            SoftmaxResponse(probabilities: Batch(try Matrix(rows: [[0.25, 0.75], [1, 0]]), isVector: false)))
+        #expect(rows.written == #"{"probabilities":[[0.25,0.75],[1.0,0.0]]}"#)
+        #expect(rows.encoded == rows.written)
+    }
+
+    @Test func aLargeAnswerIsWrittenWhole() throws {
+        // The `large` load's shape: one row of 131 072, and 3 rows of 40 000 (a bound of megabytes).
+        var generator = SplitMix64(seed: 7)
+        let vector = (0..<131_072).map { _ in Self.number(&generator) }
+        let one = try Self.bothWays(
+            SoftmaxResponse(
+                probabilities: Batch(try Matrix(rows: 1, columns: vector.count, elements: vector), isVector: true)))
+        #expect(one.written == one.encoded)
+        let three = try Self.bothWays(
+            LinearResponse(
+                logits: Batch(
+                    try Matrix(rows: 3, columns: 40_000, elements: Array(vector[..<120_000])), isVector: false),
+                probabilities: Batch(try Matrix(rows: 1, columns: 8, elements: Array(vector[..<8])), isVector: true)))
+        #expect(three.written == three.encoded)
+    }
+
+    @Test(arguments: [Double.nan, .infinity, -.infinity])
+    func aNonFiniteNumberInAComputeAnswerIsTheEncodablesError(_ bad: Double) throws {
+        let good = Batch(try Matrix(rows: [[0.5, 0.25]]), isVector: false)
+        let badRow = Batch(try Matrix(rows: [[0.5, 0.25], [0.125, bad]]), isVector: false)
+        let badVector = Batch(try Matrix(rows: 1, columns: 3, elements: [0.5, bad, 1]), isVector: true)
+        let answers: [any JSONWritable] = [
+            SigmoidResponse(probabilities: badRow, derivatives: nil),
+            SigmoidResponse(probabilities: good, derivatives: badVector),
+            SoftmaxResponse(probabilities: badVector, logProbabilities: nil),
+            SoftmaxResponse(probabilities: good, logProbabilities: badRow),
+            LinearResponse(logits: badRow, probabilities: nil),
+            LinearResponse(logits: good, probabilities: badVector),
+        ]
+        for answer in answers {
+            let (direct, throughEncodable) = Self.errors(answer)
+            #expect(direct != nil && direct == throughEncodable, "\(String(describing: direct))")
+        }
+    }
+
+    static func errors<Answer: JSONWritable>(_ answer: Answer) -> (JSONEncodingError?, JSONEncodingError?) {
+        var direct: JSONEncodingError?
+        var throughEncodable: JSONEncodingError?
+        do { _ = try encodeJSON(answer) } catch { direct = error }
+        do { _ = try encodeJSON(ThroughEncodable(value: answer)) } catch { throughEncodable = error }
+        return (direct, throughEncodable)
     }
 
     @Test(arguments: [Double.nan, .infinity, -.infinity])
