@@ -1,3 +1,4 @@
+import JSONCodec
 package import LogitMath
 
 /// A vector or a batch of numbers, as sent and as answered (results mirror their input, API.md):
@@ -16,6 +17,17 @@ package struct Batch: Sendable, Equatable {
 
     /// `other` (as many rows as `self`) in the shape `self` was sent in.
     func shaped(_ other: Matrix) -> Batch { Batch(other, isVector: isVector) }
+}
+
+extension Batch {
+    /// A vector or rows of finite numbers, read straight from a JSON document; nil for anything
+    /// else (empty, ragged, not numbers), which `VectorOrRows` then decodes and names.
+    init?(_ json: JSONValue) {
+        guard let numbers = json.numbers,
+            let matrix = try? Matrix(rows: numbers.rows, columns: numbers.columns, elements: numbers.elements)
+        else { return nil }
+        self.init(matrix, isVector: numbers.isVector)
+    }
 }
 
 /// The JSON form, before its shape is checked: a flat vector or rows.

@@ -1,4 +1,4 @@
-import JSONCodec
+package import JSONCodec
 
 /// A wire format: request bodies into the domain's request types, results into bytes. JSON first;
 /// a binary tensor format decodes into the same requests and encodes the same results.
@@ -19,11 +19,18 @@ package struct JSONWire: Wire {
     package var mediaType: String { "application/json" }
 
     package func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(APIError) -> T {
+        try decode(type, from: body, reading: { _ in nil })
+    }
+
+    /// The body as `T`, read by `read` when it can (see `JSONValue`), else through `Decodable`.
+    package func decode<T: Decodable>(
+        _ type: T.Type, from body: [UInt8], reading read: (JSONValue) -> T?
+    ) throws(APIError) -> T {
         guard body.contains(where: { !isJSONWhitespace($0) }) else {
             throw APIError(.malformed, "the body is empty; send a JSON object such as {\"logits\": [0.5, -0.1]}")
         }
         do {
-            return try decodeJSON(T.self, from: body)
+            return try decodeJSON(T.self, from: body, reading: read)
         } catch let error as APIError {
             throw error
         } catch let error as JSONDecodingError {

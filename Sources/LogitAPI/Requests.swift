@@ -1,4 +1,4 @@
-import JSONCodec
+package import JSONCodec
 package import LogitMath
 package import LogitModels
 
@@ -16,10 +16,15 @@ package protocol ComputeRequest: Decodable, Sendable, SendableMetatype {
     /// Finds the served model the request names (if any) in `models`, the set the request began with, and
     /// checks the request against it; `cost` is known only after it.
     mutating func resolve(_ models: ModelSet) throws(APIError)
+    /// The request read straight from a JSON document in its common shape, or nil for anything
+    /// else, which is then decoded through `init(from:)` (see `JSONValue`). Both must give the same
+    /// request for every document this reads (`RequestReadingTests`).
+    static func read(_ json: JSONValue) -> Self?
 }
 
 extension ComputeRequest {
     package mutating func resolve(_ models: ModelSet) throws(APIError) {}
+    package static func read(_ json: JSONValue) -> Self? { nil }
 }
 
 /// The body as an object, or nil when it is a bare array (`[0.5, -0.1]` means `{"logits": [0.5, -0.1]}`).
@@ -41,10 +46,23 @@ private func bareLogits(_ decoder: any Decoder) throws -> Batch {
     }
 }
 
+/// For a request's `read`: keeps a member's `value` in `slot`; false (the reader gives up, and
+/// `init(from:)` decides) when the member came before or its value is not the simple case.
+private func once<T>(_ slot: inout T?, _ value: T?) -> Bool {
+    guard slot == nil, let value else { return false }
+    slot = value
+    return true
+}
+
 /// `POST /sigmoid`: `{"logits": VECTOR|BATCH, "derivative": false}` or a bare array.
 package struct SigmoidRequest: ComputeRequest {
     package var logits: Batch
     package var derivative = false
+
+    package init(logits: Batch, derivative: Bool = false) {
+        self.logits = logits
+        self.derivative = derivative
+    }
 
     package init(from decoder: any Decoder) throws {
         guard let container = objectOrBareArray(decoder) else {
@@ -57,6 +75,19 @@ package struct SigmoidRequest: ComputeRequest {
     }
 
     package var cost: Int { logits.count * (derivative ? 2 : 1) }
+
+    package static func read(_ json: JSONValue) -> SigmoidRequest? {
+        if json.isArray { return Batch(json).map { SigmoidRequest(logits: $0) } }
+        var logits: Batch?
+        var derivative: Bool?
+        let read = json.members { name, value in
+            if name.equals("logits") { return once(&logits, Batch(value)) }
+            if name.equals("derivative") { return once(&derivative, value.isNull ? false : value.bool) }
+            return false
+        }
+        guard read, let logits else { return nil }
+        return SigmoidRequest(logits: logits, derivative: derivative ?? false)
+    }
 }
 
 /// `POST /softmax`: `{"logits": VECTOR|BATCH, "temperature": 1.0, "log": false}` or a bare array.
@@ -65,6 +96,12 @@ package struct SoftmaxRequest: ComputeRequest {
     package var logits: Batch
     package var temperature = 1.0
     package var log = false
+
+    package init(logits: Batch, temperature: Double = 1, log: Bool = false) {
+        self.logits = logits
+        self.temperature = temperature
+        self.log = log
+    }
 
     package init(from decoder: any Decoder) throws {
         guard let container = objectOrBareArray(decoder) else {
@@ -78,6 +115,21 @@ package struct SoftmaxRequest: ComputeRequest {
     }
 
     package var cost: Int { logits.count * (log ? 2 : 1) }
+
+    package static func read(_ json: JSONValue) -> SoftmaxRequest? {
+        if json.isArray { return Batch(json).map { SoftmaxRequest(logits: $0) } }
+        var logits: Batch?
+        var temperature: Double?
+        var log: Bool?
+        let read = json.members { name, value in
+            if name.equals("logits") { return once(&logits, Batch(value)) }
+            if name.equals("temperature") { return once(&temperature, value.isNull ? 1 : value.double) }
+            if name.equals("log") { return once(&log, value.isNull ? false : value.bool) }
+            return false
+        }
+        guard read, let logits else { return nil }
+        return SoftmaxRequest(logits: logits, temperature: temperature ?? 1, log: log ?? false)
+    }
 }
 
 /// The activation a linear layer or a classification applies to its scores.

@@ -110,7 +110,7 @@ package enum ComputeRoutes {
     private static func decode<In: ComputeRequest>(_ request: Request, _ models: ModelRegistry) throws(Problem) -> In {
         try ContentType.check(request)
         do throws(APIError) {
-            var input = try JSONWire().decode(In.self, from: request.body)
+            var input = try JSONWire().decode(In.self, from: request.body, reading: In.read)
             try input.resolve(models.current)
             return input
         } catch {

@@ -1,0 +1,166 @@
+import JSONCodec
+import LogitMath
+import TestSupport
+import Testing
+
+@testable import LogitAPI
+
+/// `/sigmoid` and `/softmax` requests are read straight from the parsed document when they have their
+/// common shape (`ComputeRequest.read`), and through `Decodable` otherwise. These send both paths the
+/// same documents, valid and not, and hold the direct reader to the `Decodable` path's request, or to
+/// its error word for word.
+struct RequestReadingTests {
+    enum Outcome: Equatable, CustomStringConvertible {
+        case request(String)
+        case refused(APIError)
+
+        var description: String {
+            switch self {
+            case .request(let text): text
+            case .refused(let error): "refused: \(error)"
+            }
+        }
+    }
+
+    static func describe(_ batch: Batch) -> String {
+        "\(batch.matrix.rows)×\(batch.matrix.columns) vector=\(batch.isVector) "
+            + batch.matrix.elements.map { String($0.bitPattern, radix: 16) }.joined(separator: ",")
+    }
+
+    static func describe(_ request: SoftmaxRequest) -> String {
+        "\(describe(request.logits)) t=\(request.temperature.bitPattern) log=\(request.log)"
+    }
+
+    static func describe(_ request: SigmoidRequest) -> String {
+        "\(describe(request.logits)) derivative=\(request.derivative)"
+    }
+
+    /// The request through `Decodable` only, and through the reader first (counting the documents
+    /// the reader answered).
+    static func bothWays<T: ComputeRequest>(
+        _: T.Type, _ text: String, _ describe: (T) -> String, readerAnswered: inout Int
+    ) -> (decoded: Outcome, read: Outcome) {
+        let bytes = Array(text.utf8)
+        let decoded: Outcome
+        do throws(APIError) {
+            decoded = .request(describe(try JSONWire().decode(T.self, from: bytes)))
+        } catch {
+            decoded = .refused(error)
+        }
+        var answered = false
+        let read: Outcome
+        do throws(APIError) {
+            let request = try JSONWire().decode(T.self, from: bytes) { json in
+                let request = T.read(json)
+                answered = request != nil
+                return request
+            }
+            read = .request(describe(request))
+        } catch {
+            read = .refused(error)
+        }
+        if answered { readerAnswered += 1 }
+        return (decoded, read)
+    }
+
+    static let numbers = [
+        "0", "-0", "1", "-2.5", "1e-5", "3.0E+2", "0.1", "123456789012345678901",
+        "2.2250738585072014e-308", "5e-324", "-7.0459558397441e-06",
+    ]
+
+    /// Any finite double, a spelling from `numbers`, or now and then one out of range.
+    static func number(_ g: inout SplitMix64) -> String {
+        if g.next() % 60 == 0 { return g.next() % 2 == 0 ? "1e400" : "-1e400" }
+        return g.next() % 3 == 0
+            ? "\(Double(bitPattern: g.next() & 0x7FEF_FFFF_FFFF_FFFF) * (g.next() % 2 == 0 ? 1 : -1))"
+            : numbers[Int(g.next() % UInt64(numbers.count))]
+    }
+
+    static func row(_ g: inout SplitMix64, _ count: Int) -> String {
+        "[" + (0..<count).map { _ in number(&g) }.joined(separator: g.next() % 4 == 0 ? " , " : ",") + "]"
+    }
+
+    /// Mostly vectors and rows, sometimes the shapes and values that are refused.
+    static func logits(_ g: inout SplitMix64) -> String {
+        switch g.next() % 12 {
+        case 0...4: return row(&g, Int(g.next() % 6) + 1)
+        case 5...7:
+            let columns = Int(g.next() % 4) + 1
+            let ragged = g.next() % 5 == 0
+            return "["
+                + (0..<Int(g.next() % 3) + 1).map { r in row(&g, ragged && r == 1 ? columns + 1 : columns) }
+                .joined(separator: ",") + "]"
+        default:
+            let odd = [
+                "[]", "[[]]", "null", "\"0.5\"", "[1, [2]]", "[[1], 2]", "[true]", "[[1, 2], []]", "{}", "[null]",
+                "[[1e400]]",
+            ]
+            return odd[Int(g.next() % UInt64(odd.count))]
+        }
+    }
+
+    static func member(_ g: inout SplitMix64) -> String {
+        switch g.next() % 14 {
+        case 0...3: return "\"logits\": \(logits(&g))"
+        case 4, 5: return "\"temperature\": " + ["null", "true", "\"2\"", number(&g), number(&g)][Int(g.next() % 5)]
+        case 6, 7: return "\"log\": " + ["true", "false", "null", "1", "\"true\""][Int(g.next() % 5)]
+        case 8, 9: return "\"derivative\": " + ["true", "false", "null", "0", "[]"][Int(g.next() % 5)]
+        case 10: return "\"temprature\": 2"
+        case 11: return "\"log\\u0069ts\": [1, 2]"
+        case 12: return "\"\": 1"
+        default: return "\"logits\": \(row(&g, 3))"
+        }
+    }
+
+    static func document(_ g: inout SplitMix64) -> String {
+        switch g.next() % 10 {
+        case 0: return logits(&g)  // a bare array, or not
+        case 1:
+            return ["5", "\"x\"", "true", "null", " ", "{\"logits\": [1, 2]", "{\"logits\": [1, 2],}"][
+                Int(g.next() % 7)]
+        default:
+            var members = ["\"logits\": \(logits(&g))"]
+            for _ in 0..<Int(g.next() % 4) { members.append(member(&g)) }
+            if g.next() % 8 == 0 { members.removeFirst() }
+            members.shuffle(using: &g)
+            return "{" + members.joined(separator: g.next() % 2 == 0 ? "," : ",\n  ") + "}"
+        }
+    }
+
+    @Test func theReaderGivesTheDecodablesRequestOrError() {
+        var g = SplitMix64(seed: 20_261_203)
+        var softmaxRead = 0
+        var sigmoidRead = 0
+        let documents = 20_000
+        for _ in 0..<documents {
+            let text = Self.document(&g)
+            let softmax = Self.bothWays(SoftmaxRequest.self, text, Self.describe, readerAnswered: &softmaxRead)
+            #expect(softmax.read == softmax.decoded, "\(text)")
+            let sigmoid = Self.bothWays(SigmoidRequest.self, text, Self.describe, readerAnswered: &sigmoidRead)
+            #expect(sigmoid.read == sigmoid.decoded, "\(text)")
+        }
+        // The reader must answer the common shapes, or this compares the Decodable path with itself.
+        #expect(softmaxRead > documents / 10 && sigmoidRead > documents / 10, "\(softmaxRead), \(sigmoidRead)")
+    }
+
+    @Test func theCommonShapesAreRead() throws {
+        for text in [
+            #"{"logits": [0.5, -1, 2e3]}"#, #"{"logits": [[1, 2], [3, 4]], "temperature": 0.5, "log": true}"#,
+            "[1, 2, 3]", "[[1], [2]]", #"{"log": null, "temperature": null, "logits": [1]}"#,
+        ] {
+            var answered = 0
+            let softmax = Self.bothWays(SoftmaxRequest.self, text, Self.describe, readerAnswered: &answered)
+            #expect(answered == 1, "\(text)")
+            #expect(softmax.read == softmax.decoded)
+        }
+        var answered = 0
+        let rows = Self.bothWays(
+            SoftmaxRequest.self, #"{"logits": [[1, 2], [3, 4]], "temperature": 0.5, "log": true}"#, Self.describe,
+            readerAnswered: &answered)
+        #expect(
+            rows.read
+                == .request(
+                    "2×2 vector=false 3ff0000000000000,4000000000000000,4008000000000000,4010000000000000"
+                        + " t=\(0.5.bitPattern) log=true"))
+    }
+}
