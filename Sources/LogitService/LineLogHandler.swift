@@ -63,14 +63,18 @@ package struct LineLogHandler: LogHandler, AccessLog {
     package func accessLine(method: String, path: String, status: Int, bodyBytes: Int, duration: Duration) -> [UInt8]? {
         guard logLevel <= .info else { return nil }
         let timestamp = clock.current()
+        let source = "LogitService"
         var line: [UInt8] = []
-        line.reserveCapacity(timestamp.utf8.count + label.utf8.count + method.utf8.count + path.utf8.count + 96)
-        Self.appendHead(
-            timestamp: timestamp, level: .info, label: label, metadata: prettyMetadata, source: "LogitService",
-            to: &line)
-        Self.appendAccessMessage(
-            method: method, path: path, status: status, bodyBytes: bodyBytes, duration: duration, to: &line)
-        line.append(UInt8(ascii: "\n"))
+        let bound =
+            Self.headBound(timestamp: timestamp, level: .info, label: label, metadata: prettyMetadata, source: source)
+            + Self.accessMessageBound(method: method, path: path) + 1
+        line.append(bound: bound) { out in
+            Self.writeHead(
+                timestamp: timestamp, level: .info, label: label, metadata: prettyMetadata, source: source, to: &out)
+            Self.writeAccessMessage(
+                method: method, path: path, status: status, bodyBytes: bodyBytes, duration: duration, to: &out)
+            out.write(UInt8(ascii: "\n"))
+        }
         return line
     }
 
@@ -89,37 +93,43 @@ package struct LineLogHandler: LogHandler, AccessLog {
     package static func appendAccessMessage(
         method: String, path: String, status: Int, bodyBytes: Int, duration: Duration, to line: inout [UInt8]
     ) {
-        line.append(contentsOf: method.utf8)
-        line.append(UInt8(ascii: " "))
-        line.append(contentsOf: path.utf8)
-        line.append(UInt8(ascii: " "))
-        appendDecimal(status, to: &line)
-        line.append(UInt8(ascii: " "))
-        appendDecimal(bodyBytes, to: &line)
-        line.append(contentsOf: "B ".utf8)
-        let micros = (duration.nanoseconds + 500) / 1000
-        appendDecimal(Int(micros / 1000), to: &line)
-        let fraction = Int(micros % 1000)
-        line.append(UInt8(ascii: "."))
-        line.append(UInt8(ascii: "0") + UInt8(fraction / 100))
-        line.append(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
-        line.append(UInt8(ascii: "0") + UInt8(fraction % 10))
-        line.append(contentsOf: "ms".utf8)
+        line.append(bound: accessMessageBound(method: method, path: path)) { out in
+            writeAccessMessage(
+                method: method, path: path, status: status, bodyBytes: bodyBytes, duration: duration, to: &out)
+        }
     }
 
-    /// Appends `value` in decimal, as `String(value)` spells it.
-    private static func appendDecimal(_ value: Int, to line: inout [UInt8]) {
-        if value < 0 { line.append(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { buffer in
-            var at = buffer.count
-            repeat {
-                at -= 1
-                buffer[at] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
-        }
+    /// The most bytes `writeAccessMessage` writes: the method, the path, three numbers of at most 20
+    /// digits and a sign, and 12 more.
+    private static func accessMessageBound(method: String, path: String) -> Int {
+        method.utf8.count + path.utf8.count + 3 * 21 + 12
+    }
+
+    private static func writeAccessMessage(
+        method: String, path: String, status: Int, bodyBytes: Int, duration: Duration, to out: inout ByteCursor
+    ) {
+        out.write(method)
+        out.write(UInt8(ascii: " "))
+        out.write(path)
+        out.write(UInt8(ascii: " "))
+        writeDecimal(status, to: &out)
+        out.write(UInt8(ascii: " "))
+        writeDecimal(bodyBytes, to: &out)
+        out.write("B ")
+        let micros = (duration.nanoseconds + 500) / 1000
+        writeDecimal(Int(micros / 1000), to: &out)
+        let fraction = Int(micros % 1000)
+        out.write(UInt8(ascii: "."))
+        out.write(UInt8(ascii: "0") + UInt8(fraction / 100))
+        out.write(UInt8(ascii: "0") + UInt8(fraction / 10 % 10))
+        out.write(UInt8(ascii: "0") + UInt8(fraction % 10))
+        out.write("ms")
+    }
+
+    /// `value` in decimal, as `String(value)` spells it: at most 21 bytes.
+    private static func writeDecimal(_ value: Int, to out: inout ByteCursor) {
+        if value < 0 { out.write(UInt8(ascii: "-")) }
+        out.writeDecimal(UInt64(value.magnitude))
     }
 
     /// One line, exactly as `StreamLogHandler` writes it, newline included.
@@ -127,33 +137,45 @@ package struct LineLogHandler: LogHandler, AccessLog {
         timestamp: String, level: Logger.Level, label: String, metadata: String?, source: String, message: String
     ) -> [UInt8] {
         var line: [UInt8] = []
-        line.reserveCapacity(timestamp.utf8.count + label.utf8.count + source.utf8.count + message.utf8.count + 32)
-        appendHead(timestamp: timestamp, level: level, label: label, metadata: metadata, source: source, to: &line)
-        line.append(contentsOf: message.utf8)
-        line.append(UInt8(ascii: "\n"))
+        let bound =
+            headBound(timestamp: timestamp, level: level, label: label, metadata: metadata, source: source)
+            + message.utf8.count + 1
+        line.append(bound: bound) { out in
+            writeHead(timestamp: timestamp, level: level, label: label, metadata: metadata, source: source, to: &out)
+            out.write(message)
+            out.write(UInt8(ascii: "\n"))
+        }
         return line
     }
 
+    /// The most bytes `writeHead` writes.
+    private static func headBound(
+        timestamp: String, level: Logger.Level, label: String, metadata: String?, source: String
+    ) -> Int {
+        timestamp.utf8.count + level.rawValue.utf8.count + label.utf8.count + (metadata?.utf8.count ?? 0)
+            + source.utf8.count + 8
+    }
+
     /// Everything of a line before its message: `TIMESTAMP LEVEL LABEL: METADATA [SOURCE] `.
-    private static func appendHead(
+    private static func writeHead(
         timestamp: String, level: Logger.Level, label: String, metadata: String?, source: String,
-        to line: inout [UInt8]
+        to out: inout ByteCursor
     ) {
-        line.append(contentsOf: timestamp.utf8)
-        line.append(UInt8(ascii: " "))
-        line.append(contentsOf: level.rawValue.utf8)
+        out.write(timestamp)
+        out.write(UInt8(ascii: " "))
+        out.write(level.rawValue)
         if !label.isEmpty {
-            line.append(UInt8(ascii: " "))
-            line.append(contentsOf: label.utf8)
+            out.write(UInt8(ascii: " "))
+            out.write(label)
         }
-        line.append(UInt8(ascii: ":"))
+        out.write(UInt8(ascii: ":"))
         if let metadata {
-            line.append(UInt8(ascii: " "))
-            line.append(contentsOf: metadata.utf8)
+            out.write(UInt8(ascii: " "))
+            out.write(metadata)
         }
-        line.append(contentsOf: " [".utf8)
-        line.append(contentsOf: source.utf8)
-        line.append(contentsOf: "] ".utf8)
+        out.write(" [")
+        out.write(source)
+        out.write("] ")
     }
 
     private static func prettify(_ metadata: Logger.Metadata) -> String? {

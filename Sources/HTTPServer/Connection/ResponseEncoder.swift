@@ -26,30 +26,35 @@ package enum ResponseEncoder {
         _ response: Response, close: Bool, announceKeepAlive: Bool, date: String, into buffer: inout [UInt8]
     ) {
         let status = response.status
-        buffer.append(contentsOf: "HTTP/1.1 ".utf8)
-        appendDecimal(status.code, to: &buffer)
-        buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: status.statusLinePhrase.utf8)
-        buffer.append(contentsOf: "\r\n".utf8)
-        for field in response.headers where !isFramingField(field.name) {
-            buffer.append(contentsOf: field.name.rawName.utf8)
-            buffer.append(contentsOf: ": ".utf8)
-            buffer.append(contentsOf: field.value.utf8)
-            buffer.append(contentsOf: "\r\n".utf8)
+        let phrase = status.statusLinePhrase
+        // Every piece's length, fields the server replaces included: one capacity check for the head.
+        var bound = phrase.utf8.count + date.utf8.count + 128
+        for field in response.headers {
+            bound += field.name.rawName.utf8.count + field.value.utf8.count + 4
         }
-        if status.mayHaveBody {
-            buffer.append(contentsOf: "Content-Length: ".utf8)
-            appendDecimal(response.body.count, to: &buffer)
-            buffer.append(contentsOf: "\r\n".utf8)
-        }
-        buffer.append(contentsOf: "Date: ".utf8)
-        buffer.append(contentsOf: date.utf8)
-        if close {
-            buffer.append(contentsOf: "\r\nConnection: close\r\n\r\n".utf8)
-        } else if announceKeepAlive {
-            buffer.append(contentsOf: "\r\nConnection: keep-alive\r\n\r\n".utf8)
-        } else {
-            buffer.append(contentsOf: "\r\n\r\n".utf8)
+        buffer.append(bound: bound) { out in
+            out.write("HTTP/1.1 ")
+            out.writeDecimal(UInt64(status.code))
+            out.write(UInt8(ascii: " "))
+            out.write(phrase)
+            out.write("\r\n")
+            for field in response.headers where !isFramingField(field.name) {
+                out.write(field.name.rawName)
+                out.write(": ")
+                out.write(field.value)
+                out.write("\r\n")
+            }
+            if status.mayHaveBody {
+                out.write("Content-Length: ")
+                out.writeDecimal(UInt64(response.body.count))
+                out.write("\r\n")
+            }
+            out.write("Date: ")
+            out.write(date)
+            out.write(
+                close
+                    ? "\r\nConnection: close\r\n\r\n"
+                    : announceKeepAlive ? "\r\nConnection: keep-alive\r\n\r\n" : "\r\n\r\n")
         }
     }
 
@@ -66,23 +71,6 @@ package enum ResponseEncoder {
         case 14: name == .contentLength
         case 17: name == .transferEncoding
         default: false
-        }
-    }
-
-    /// Appends `value` (≥ 0) in decimal, without making a string first: a status line or a
-    /// `Content-Length` built by interpolation is over 15 bytes and so a heap allocation.
-    private static func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
-        precondition(value >= 0, "a status code or a length is not negative")
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 24 digits, Int.max has 19
-        var count = 0
-        var rest = UInt64(value)
-        withUnsafeMutableBytes(of: &digits) { raw in
-            repeat {
-                raw[23 - count] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-                count += 1
-            } while rest > 0
-            buffer.append(contentsOf: raw[(24 - count)...])
         }
     }
 }
