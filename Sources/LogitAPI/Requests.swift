@@ -274,7 +274,11 @@ package struct ClassifyRequest: ComputeRequest {
 
     package init(from decoder: any Decoder) throws {
         guard let container = objectOrBareArray(decoder) else {
-            scores = .logits(try bareLogits(decoder))
+            // `{"logits": [...]}` without the object, and with its limits.
+            let logits = try bareLogits(decoder)
+            scores = .logits(logits)
+            try check(classes: logits.matrix.columns, activation: .softmax)
+            try checkRanked(rows: logits.matrix.rows, classes: logits.matrix.columns, field: "logits")
             return
         }
         let object = try ObjectFields(

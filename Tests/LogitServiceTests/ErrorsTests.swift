@@ -145,6 +145,12 @@ import Testing
         #expect(
             client.call(.post, "/classify", rows).detail
                 == "logits: 262145 rows; /classify answers at most 262144 rows × top_k")
+        // A bare array means {"logits": [...]}, limit included (it was answered: 300 000 rows, a 1.2 MB
+        // request, made a 27 MB answer).
+        let bare = "[" + Array(repeating: "[0]", count: 262_145).joined(separator: ",") + "]"
+        let bareAnswer = client.call(.post, "/classify", bare)
+        #expect(bareAnswer.status == 422)
+        #expect(bareAnswer.detail == "logits: 262145 rows; /classify answers at most 262144 rows × top_k")
         #expect(client.call(.post, "/classify", body(rows: 2, topK: 1000)).status == 200)
     }
 
