@@ -22,6 +22,12 @@ package struct JSONValue {
         return node.kind == .number && value.isFinite ? value : nil
     }
 
+    /// A string written without escapes.
+    package var string: String? {
+        let node = node
+        return node.kind == .string && !node.flag ? context.tape.string(at: index) : nil
+    }
+
     package var bool: Bool? {
         switch node.kind {
         case .true: true

@@ -322,6 +322,41 @@ package struct ClassifyRequest: ComputeRequest {
         }
     }
 
+    private init(scores: Scores) {
+        self.scores = scores
+    }
+
+    /// The two usual shapes, `{"logits": …}` and `{"model": NAME, "input": …}`, without options; every
+    /// other shape, and any check that fails, goes through `init(from:)`.
+    package static func read(_ json: JSONValue) -> ClassifyRequest? {
+        var logits: Batch?
+        var model: String?
+        var input: Batch?
+        let read = json.members { name, value in
+            if name.equals("logits") { return once(&logits, Batch(value)) }
+            if name.equals("model") { return once(&model, value.string) }
+            if name.equals("input") { return once(&input, Batch(value)) }
+            return false
+        }
+        guard read else { return nil }
+        switch (logits, model, input) {
+        case (let logits?, nil, nil):
+            var request = ClassifyRequest(scores: .logits(logits))
+            do throws(APIError) {
+                try request.check(classes: logits.matrix.columns, activation: .softmax)
+                try request.checkRanked(rows: logits.matrix.rows, classes: logits.matrix.columns, field: "logits")
+            } catch {
+                return nil
+            }
+            return request
+        case (nil, let model?, let input?):
+            return ClassifyRequest(
+                scores: .model(ModelReference(name: model, version: nil), input: input, resolved: nil))
+        default:
+            return nil
+        }
+    }
+
     /// Every row of /classify's answer is an object with its own arrays (~90 bytes of JSON, ~900 of memory while
     /// it is built), and `top_k` lists that many entries per row: rows × top_k is bounded by
     /// `AnswerLimits.rankedEntries` (4 194 top-1000 rows were a 29 KB request and 1.8 GB; 1.4 million rows of one

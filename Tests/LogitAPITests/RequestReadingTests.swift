@@ -5,8 +5,8 @@ import Testing
 
 @testable import LogitAPI
 
-/// `/sigmoid` and `/softmax` requests are read straight from the parsed document when they have their
-/// common shape (`ComputeRequest.read`), and through `Decodable` otherwise. These send both paths the
+/// `/sigmoid`, `/softmax` and `/classify` requests are read straight from the parsed document when they
+/// have their common shape (`ComputeRequest.read`), and through `Decodable` otherwise. These send both paths the
 /// same documents, valid and not, and hold the direct reader to the `Decodable` path's request, or to
 /// its error word for word.
 struct RequestReadingTests {
@@ -33,6 +33,21 @@ struct RequestReadingTests {
 
     static func describe(_ request: SigmoidRequest) -> String {
         "\(describe(request.logits)) derivative=\(request.derivative)"
+    }
+
+    static func describe(_ request: ClassifyRequest) -> String {
+        let scores =
+            switch request.scores {
+            case .logits(let logits): "logits \(describe(logits))"
+            case .layer(let layer):
+                "layer \(layer.weights.elements) \(String(describing: layer.bias)) \(describe(layer.input))"
+            case .model(let reference, let input, let resolved):
+                "model \(reference.name) \(String(describing: reference.version)) \(describe(input)) \(resolved == nil)"
+            }
+        let options = request.modelOptions
+        return "\(scores) \(request.activation) t=\(request.threshold) k=\(request.topK) "
+            + "labels=\(String(describing: request.labels)) given=\(String(describing: options.activation)),"
+            + "\(String(describing: options.threshold))"
     }
 
     /// The request through `Decodable` only, and through the reader first (counting the documents
@@ -127,20 +142,50 @@ struct RequestReadingTests {
         }
     }
 
-    @Test func theReaderGivesTheDecodablesRequestOrError() {
-        var g = SplitMix64(seed: 20_261_203)
-        var softmaxRead = 0
-        var sigmoidRead = 0
+    /// A `/classify` document: logits, or a model and its input, with now and then an option, a
+    /// field of the other shape, or a value of the wrong kind.
+    static func classifyDocument(_ g: inout SplitMix64) -> String {
+        var members =
+            g.next() % 2 == 0
+            ? ["\"logits\": \(logits(&g))"]
+            : [
+                "\"model\": " + ["\"iris\"", "\"iris\"", "\"ir\\u0069s\"", "5", "null"][Int(g.next() % 5)],
+                "\"input\": \(logits(&g))",
+            ]
+        for _ in 0..<Int(g.next() % 3) {
+            members.append(
+                [
+                    "\"top_k\": 2", "\"activation\": \"sigmoid\"", "\"threshold\": 0.3", "\"labels\": [\"a\", \"b\"]",
+                    "\"version\": 1", "\"input\": [1, 2]", "\"logits\": [1, 2]", "\"weights\": [[1]]",
+                    "\"model\": \"x\"",
+                    "\"extra\": 1",
+                ][Int(g.next() % 10)])
+        }
+        if g.next() % 10 == 0 { members.removeFirst() }
+        members.shuffle(using: &g)
+        return g.next() % 12 == 0 ? logits(&g) : "{" + members.joined(separator: ", ") + "}"
+    }
+
+    /// Sends 20 000 seeded documents to both paths of `T` and compares; the reader must answer at
+    /// least a tenth of them, or this compares the Decodable path with itself.
+    static func compareOnDocuments<T: ComputeRequest>(
+        _: T.Type, seed: UInt64, _ document: (inout SplitMix64) -> String, _ describe: (T) -> String
+    ) {
+        var g = SplitMix64(seed: seed)
+        var answered = 0
         let documents = 20_000
         for _ in 0..<documents {
-            let text = Self.document(&g)
-            let softmax = Self.bothWays(SoftmaxRequest.self, text, Self.describe, readerAnswered: &softmaxRead)
-            #expect(softmax.read == softmax.decoded, "\(text)")
-            let sigmoid = Self.bothWays(SigmoidRequest.self, text, Self.describe, readerAnswered: &sigmoidRead)
-            #expect(sigmoid.read == sigmoid.decoded, "\(text)")
+            let text = document(&g)
+            let outcome = bothWays(T.self, text, describe, readerAnswered: &answered)
+            #expect(outcome.read == outcome.decoded, "\(text)")
         }
-        // The reader must answer the common shapes, or this compares the Decodable path with itself.
-        #expect(softmaxRead > documents / 10 && sigmoidRead > documents / 10, "\(softmaxRead), \(sigmoidRead)")
+        #expect(answered > documents / 10, "\(T.self): the reader answered \(answered)")
+    }
+
+    @Test func theReaderGivesTheDecodablesRequestOrError() {
+        Self.compareOnDocuments(SoftmaxRequest.self, seed: 20_261_203, Self.document, Self.describe)
+        Self.compareOnDocuments(SigmoidRequest.self, seed: 20_261_203, Self.document, Self.describe)
+        Self.compareOnDocuments(ClassifyRequest.self, seed: 20_261_205, Self.classifyDocument, Self.describe)
     }
 
     @Test func theCommonShapesAreRead() throws {
