@@ -118,6 +118,8 @@ extension InferenceRequest {
     private static func readBlob(_ body: [UInt8], from offset: Int, count: Int, as datatype: Datatype)
         throws(InferenceError) -> [Double]
     {
+        // Capacity 0 would write the runtime's shared empty array, a data race with any thread reading one.
+        guard count > 0 else { return [] }
         var bad: Int? = nil
         let elements = body.withUnsafeBytes { bytes in
             [Double](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -130,6 +130,9 @@ final class DecodingContext {
         let array = node(index)
         guard array.kind == .array else { throw mismatch(.array, at: index, path()) }
         let count = Int(array.end)
+        // Not through `init(unsafeUninitializedCapacity:)`: with capacity 0 it writes the count of the
+        // runtime's shared empty array, a data race (ThreadSanitizer) with any thread reading an empty array.
+        guard count > 0 else { return [] }
         // Elements that are numbers are exactly one node each, so an all-number array is a contiguous run.
         return try tape.nodes.withUnsafeBufferPointer { nodes in
             try [Double](unsafeUninitializedCapacity: count) { buffer, initialized in

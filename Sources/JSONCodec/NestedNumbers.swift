@@ -46,6 +46,8 @@ package func flattenedNumbers(of decoder: any Decoder, as leaf: NumberLeaf) thro
     // The common leaves (finite numbers read as Double or Float) are read from the tape in place; anything else,
     // a failure included, goes through `leaf(at:as:path:)`, which builds the element's coding path only then.
     let fast: NumberLeaf? = leaf == .double || leaf == .float ? leaf : nil
+    // Capacity 0 would write the runtime's shared empty array (see `DecodingContext.doubles`).
+    guard count > 0 else { return [] }
     return try [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
         try context.tape.bytes.withUnsafeBufferPointer { bytes in
             try context.tape.nodes.withUnsafeBufferPointer { nodes in

@@ -213,3 +213,28 @@ private struct Layer: Codable, Equatable {
         #expect(try decode(String.self, json) == "\" \\ / \u{8} \u{C} \n \r \t \u{0} é € 𝄞")
     }
 }
+
+/// Empty number arrays decoded and written on many threads at once. `Array(unsafeUninitializedCapacity: 0)`
+/// writes the count of the runtime's one shared empty array, which ThreadSanitizer reports as a data race
+/// with every thread reading an empty array (found when request and answer tests ran side by side); the
+/// decoders return `[]` instead. Meaningful under `scripts/sanitizers.sh thread`; elsewhere it checks
+/// the values.
+struct EmptyArraysAcrossThreadsTests {
+    @Test func emptyArraysDecodeAndEncodeOnManyThreads() async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<8 {
+                group.addTask { () async throws in
+                    for _ in 0..<500 {
+                        if task % 2 == 0 {
+                            #expect(try decode([Double].self, "[]").isEmpty)
+                            #expect(try decode([[Double]].self, "[[]]") == [[]])
+                        } else {
+                            #expect(try encodeJSON([Double]()) == Array("[]".utf8))
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}
