@@ -133,22 +133,14 @@ final class DecodingContext {
         // Not through `init(unsafeUninitializedCapacity:)`: with capacity 0 it writes the count of the
         // runtime's shared empty array, a data race (ThreadSanitizer) with any thread reading an empty array.
         guard count > 0 else { return [] }
-        // Elements that are numbers are exactly one node each, so an all-number array is a contiguous run.
-        return try tape.nodes.withUnsafeBufferPointer { nodes in
-            try [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-                var k = index + 1
-                for i in 0..<count {
-                    let node = nodes[k]
-                    let value = Double(bitPattern: node.payload)
-                    guard node.kind == .number, value.isFinite else {
-                        _ = try double(at: k, path() + [IndexKey(i)])  // throws the precise error
-                        fatalError("unreachable: a non-number or out-of-range number decoded")
-                    }
-                    buffer[i] = value
-                    initialized = i + 1
-                    k += 1
-                }
+        return try [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let copied = tape.finiteNumbers(from: index + 1, count: count, into: buffer.baseAddress!)
+            guard copied == count else {
+                // The elements before it were numbers, one node each: the culprit is the next node.
+                _ = try double(at: index + 1 + copied, path() + [IndexKey(copied)])  // throws the precise error
+                fatalError("unreachable: a non-number or out-of-range number decoded")
             }
+            initialized = count
         }
     }
 

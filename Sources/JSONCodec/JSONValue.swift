@@ -62,53 +62,35 @@ package struct JSONValue {
     package var numbers: (rows: Int, columns: Int, elements: [Double], isVector: Bool)? {
         let array = node
         guard array.kind == .array, array.end > 0 else { return nil }
-        let nodes = context.tape.nodes
-        let first = nodes[index + 1]
-        if first.kind == .number {
-            guard let elements = Self.run(nodes, from: index + 1, count: Int(array.end)) else { return nil }
-            return (1, elements.count, elements, true)
-        }
-        guard first.kind == .array, first.end > 0 else { return nil }
-        let rows = Int(array.end)
-        let columns = Int(first.end)
+        let tape = context.tape
+        let first = tape.nodes[index + 1]
+        let isVector = first.kind == .number
+        guard isVector || (first.kind == .array && first.end > 0) else { return nil }
+        let rows = isVector ? 1 : Int(array.end)
+        let columns = isVector ? Int(array.end) : Int(first.end)
         let (total, overflow) = rows.multipliedReportingOverflow(by: columns)
         guard !overflow else { return nil }
-        var elements: [Double] = []
-        elements.reserveCapacity(total)
-        var k = index + 1
-        for _ in 0..<rows {
-            let row = nodes[k]
-            guard row.kind == .array, Int(row.end) == columns else { return nil }
-            for j in 0..<columns {
-                let element = nodes[k + 1 + j]
-                let value = Double(bitPattern: element.payload)
-                guard element.kind == .number, value.isFinite else { return nil }
-                elements.append(value)
-            }
-            k = Int(row.payload)
-        }
-        return (rows, columns, elements, false)
-    }
-
-    /// `count` nodes from `start` as Doubles, if every one is a finite number (then they are
-    /// contiguous: a number is one node).
-    private static func run(_ nodes: [TapeNode], from start: Int, count: Int) -> [Double]? {
-        nodes.withUnsafeBufferPointer { nodes in
-            var finite = true
-            let values = [Double](unsafeUninitializedCapacity: count) { buffer, initialized in
-                for i in 0..<count {
-                    let node = nodes[start + i]
-                    let value = Double(bitPattern: node.payload)
-                    guard node.kind == .number, value.isFinite else {
-                        finite = false
-                        break
+        var read = true
+        let elements = [Double](unsafeUninitializedCapacity: total) { buffer, initialized in
+            if isVector {
+                read = tape.finiteNumbers(from: index + 1, count: total, into: buffer.baseAddress!) == total
+            } else {
+                var k = index + 1
+                for r in 0..<rows {
+                    let row = tape.nodes[k]
+                    guard row.kind == .array, Int(row.end) == columns,
+                        tape.finiteNumbers(from: k + 1, count: columns, into: buffer.baseAddress! + r * columns)
+                            == columns
+                    else {
+                        read = false
+                        return
                     }
-                    buffer[i] = value
-                    initialized = i + 1
+                    k = Int(row.payload)
                 }
             }
-            return finite ? values : nil
+            if read { initialized = total }
         }
+        return read ? (rows, columns, elements, isVector) : nil
     }
 }
 

@@ -71,6 +71,22 @@ struct Tape {
         }
     }
 
+    /// Copies the nodes from `start` on into `out` as Doubles while they are finite numbers, at most
+    /// `count` of them, and returns how many it copied (`count` when all were). Numbers are one node
+    /// each, so an array of numbers is a contiguous run. What the readers of number arrays share: the
+    /// `Decoder`'s `[Double]` and `JSONValue.numbers`.
+    func finiteNumbers(from start: Int, count: Int, into out: UnsafeMutablePointer<Double>) -> Int {
+        nodes.withUnsafeBufferPointer { nodes in
+            for i in 0..<count {
+                let node = nodes[start + i]
+                let value = Double(bitPattern: node.payload)
+                guard node.kind == .number, value.isFinite else { return i }
+                out[i] = value
+            }
+            return count
+        }
+    }
+
     /// The literal text of a number node, as written.
     func literal(at index: Int) -> String {
         let node = nodes[index]
