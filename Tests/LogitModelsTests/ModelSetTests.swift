@@ -32,6 +32,40 @@ func tinyModel(_ name: String, version: Int, weight: Double = 1, file: String? =
         }
     }
 
+    /// Up to `scanLimit` names are found by comparing each, beyond it through the dictionary: both find every
+    /// name (non-ASCII, long, one a prefix of another), its versions, and nothing for a name not loaded.
+    @Test(arguments: [1, ModelSet.scanLimit, ModelSet.scanLimit + 1, 40])
+    func findsEveryNameWithFewAndManyModels(_ names: Int) throws {
+        let spelled = (0..<names).map { i in
+            ["m", "m0", "ü\(i)", "a.b-\(i)", String(repeating: "x", count: 40 + i)][i % 5] + "\(i)"
+        }
+        let set = try ModelSet(spelled.flatMap { [tinyModel($0, version: 1), tinyModel($0, version: 7)] })
+        for name in spelled {
+            #expect(try set.model(name).version == 7)
+            #expect(try set.model(name, version: 1).name == name)
+            #expect(set.versions(of: name)?.versions.map(\.version) == [1, 7])
+        }
+        for missing in ["", "m", spelled[0] + "x", String(spelled[0].dropLast()), "M0"] where !spelled.contains(missing)
+        {
+            #expect(throws: ModelLookupError.unknownModel(name: missing)) { try set.model(missing) }
+            #expect(set.versions(of: missing) == nil)
+        }
+    }
+
+    /// A model is a value: changing a copy leaves the original (and the set it came from) as it was.
+    @Test func aChangedCopyLeavesTheOriginal() throws {
+        let original = try set.model("a")
+        var copy = original
+        copy.labels = ["one"]
+        copy.threshold = 0.25
+        copy.inputName = "float_input"
+        copy.version = 99
+        #expect(copy.labels == ["one"] && copy.threshold == 0.25 && copy.inputName == "float_input")
+        #expect(original.labels == nil && original.threshold == 0.5 && original.inputName == "input")
+        #expect(try original.version == 12 && set.model("a").version == 12)
+        #expect(copy.weights == original.weights && copy.name == "a")
+    }
+
     @Test func refusesTheSameNameAndVersionTwice() {
         #expect(
             throws: ModelLoadError(file: "second.json", problem: "duplicate model a version 1 (also in first.json)")

@@ -1,8 +1,9 @@
 // An immutable set of models, looked up by name and version. The registry swaps whole sets; a request holds
 // the set it began with, so it never sees a mix of two reloads.
 //
-// Cost: a name is one hash lookup (expected O(length of the name), independent of how many models are loaded);
-// the latest version is the last of the name's sorted versions, a given version a binary search over that
+// Cost: a name is one hash lookup (expected O(length of the name), independent of how many models are loaded),
+// or with at most `scanLimit` names a comparison with each (a short name compares as two words, where hashing
+// it costs some 300 instructions); the latest version is the last of the name's sorted versions, a given version a binary search over that
 // name's versions. Listing is O(models).
 
 /// One name's versions, ascending.
@@ -28,12 +29,17 @@ package enum ModelLookupError: Error, Equatable, Sendable {
 
 package struct ModelSet: Sendable {
     private let byName: [String: ModelVersions]
+    /// The names and their versions when there are at most `scanLimit` names, else empty.
+    private let few: [(name: String, versions: ModelVersions)]
+    /// Up to this many names are found by comparing each.
+    package static let scanLimit = 8
     /// Every model, sorted by name, then version.
     package let all: [Model]
 
     /// The empty set.
     package init() {
         byName = [:]
+        few = []
         all = []
     }
 
@@ -52,16 +58,21 @@ package struct ModelSet: Sendable {
             byName[name] = ModelVersions(versions: sorted)
         }
         self.byName = byName
+        self.few = byName.count <= Self.scanLimit ? byName.map { ($0.key, $0.value) } : []
         self.all = byName.keys.sorted().flatMap { byName[$0]!.versions }
     }
 
     package var count: Int { all.count }
 
-    package func versions(of name: String) -> ModelVersions? { byName[name] }
+    package func versions(of name: String) -> ModelVersions? {
+        guard byName.count <= Self.scanLimit else { return byName[name] }
+        for entry in few where entry.name == name { return entry.versions }
+        return nil
+    }
 
     /// The model `name` at `version`, or its latest (highest) version when `version` is nil.
     package func model(_ name: String, version: Int? = nil) throws(ModelLookupError) -> Model {
-        guard let versions = byName[name] else { throw .unknownModel(name: name) }
+        guard let versions = versions(of: name) else { throw .unknownModel(name: name) }
         guard let version else { return versions.latest }
         guard let model = versions.version(version) else {
             throw .unknownVersion(name: name, version: version, available: versions.versions.map(\.version))
