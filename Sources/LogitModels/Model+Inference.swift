@@ -105,7 +105,8 @@ extension ModelOutput {
         var out: [Decision] = []
         out.reserveCapacity(scores.rows)
         for r in 0..<scores.rows {
-            let row = Array(scores.row(r))
+            // One row (a vector request) is the matrix's own elements: no copy.
+            let row = scores.rows == 1 ? scores.elements : Array(scores.row(r))
             if activation == .sigmoid {
                 out.append(.each(predictions: LogitMath.threshold(row, at: threshold)))
             } else {

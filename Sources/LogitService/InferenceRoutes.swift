@@ -2,6 +2,7 @@ import HTTPServer
 import HTTPTypes
 import InferenceProtocol
 import JSONCodec
+package import LogitAPI
 import LogitMath
 package import LogitModels
 package import Routing
@@ -20,11 +21,11 @@ package enum InferenceRoutes {
         /// `GET /v2`'s `version`.
         package var version: String
         /// Told how long each inference took (`logitd_model_requests_total`, `logitd_model_inference_seconds`).
-        package var observer: (@Sendable (Model, Duration) -> Void)?
+        package var observer: InferenceObserver?
 
         package init(
             models: @escaping @Sendable () -> ModelSet, isReady: @escaping @Sendable () -> Bool, version: String,
-            observer: (@Sendable (Model, Duration) -> Void)? = nil
+            observer: InferenceObserver? = nil
         ) {
             self.models = models
             self.isReady = isReady
@@ -96,13 +97,12 @@ package enum InferenceRoutes {
     }
 
     private static func infer(
-        _ decoded: (Model, InferenceRequest), _ observer: (@Sendable (Model, Duration) -> Void)?
+        _ decoded: (Model, InferenceRequest), _ observer: InferenceObserver?
     ) throws(InferenceError) -> Response {
         let (model, request) = decoded
-        let clock = ContinuousClock()
-        let start = clock.now
+        let start = inferenceClock()
         let response = try model.infer(request)
-        observer?(model, clock.now - start)
+        observer?(model, inferenceClock() &- start)
         return encoded(response)
     }
 

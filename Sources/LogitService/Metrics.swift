@@ -17,7 +17,7 @@ package final class ServiceMetrics: Sendable {
     private let latencies = Locked<[LatencyKey: CoreMetrics.Timer]>([:])
     private let inFlight: CoreMetrics.Meter
     private let openConnections: CoreMetrics.Meter
-    private let models = Locked<[ModelKey: (requests: CoreMetrics.Counter, seconds: CoreMetrics.Timer)]>([:])
+    private let models = Locked<ModelMetrics>(ModelMetrics())
     private let reloadSuccesses: CoreMetrics.Counter
     private let reloadFailures: CoreMetrics.Counter
 
@@ -35,6 +35,13 @@ package final class ServiceMetrics: Sendable {
     private struct ModelKey: Hashable {
         var model: String
         var version: Int
+    }
+    private typealias ModelSeries = (requests: CoreMetrics.Counter, seconds: CoreMetrics.Timer)
+    /// Every model's series, and the last one used: requests for the same model in a row compare its name
+    /// (the registry's own String, so a pointer comparison) instead of hashing it (~470 instructions).
+    private struct ModelMetrics {
+        var all: [ModelKey: ModelSeries] = [:]
+        var last: (key: ModelKey, series: ModelSeries)?
     }
 
     package init() {
@@ -65,20 +72,26 @@ package final class ServiceMetrics: Sendable {
     }
 
     /// Counts one request answered by a served model, and the time its inference took.
-    package func recordModel(name: String, version: Int, inference duration: Duration) {
+    package func recordModel(name: String, version: Int, inferenceNanoseconds nanoseconds: UInt64) {
         let key = ModelKey(model: name, version: version)
-        let metrics = models.withLock { all in
-            if let m = all[key] { return m }
-            let dimensions = [("model", name), ("version", String(version))]
-            let m = (
-                requests: Counter(label: "logitd_model_requests_total", dimensions: dimensions, factory: factory),
-                seconds: Timer(label: "logitd_model_inference_seconds", dimensions: dimensions, factory: factory)
-            )
-            all[key] = m
-            return m
+        let metrics = models.withLock { models in
+            if let last = models.last, last.key == key { return last.series }
+            let series: ModelSeries
+            if let known = models.all[key] {
+                series = known
+            } else {
+                let dimensions = [("model", name), ("version", String(version))]
+                series = (
+                    requests: Counter(label: "logitd_model_requests_total", dimensions: dimensions, factory: factory),
+                    seconds: Timer(label: "logitd_model_inference_seconds", dimensions: dimensions, factory: factory)
+                )
+                models.all[key] = series
+            }
+            models.last = (key, series)
+            return series
         }
         metrics.requests.increment()
-        metrics.seconds.recordNanoseconds(duration.nanoseconds)
+        metrics.seconds.recordNanoseconds(Int64(clamping: nanoseconds))
     }
 
     /// Counts a SIGHUP reload by its outcome.

@@ -116,8 +116,8 @@ package final class LogitService: Sendable {
     private static func makeRouter(metrics: ServiceMetrics, state: State, models: ModelRegistry) -> Router {
         var router = Router(errors: .problem)
         router.setErrors(.inferenceProtocol, under: "/v2")
-        ComputeRoutes.add(to: &router, models: models) { model, duration in
-            metrics.recordModel(name: model.name, version: model.version, inference: duration)
+        ComputeRoutes.add(to: &router, models: models) { model, nanoseconds in
+            metrics.recordModel(name: model.name, version: model.version, inferenceNanoseconds: nanoseconds)
         }
         router.add(.get, "/models") { _ in .response(jsonResponse(ModelList(models.current))) }
         router.add(.get, "/models/{name}") { context in
@@ -140,8 +140,8 @@ package final class LogitService: Sendable {
             InferenceRoutes.Environment(
                 models: { models.current }, isReady: { state.ready.load(ordering: .acquiring) },
                 version: logitdVersion,
-                observer: { model, duration in
-                    metrics.recordModel(name: model.name, version: model.version, inference: duration)
+                observer: { model, nanoseconds in
+                    metrics.recordModel(name: model.name, version: model.version, inferenceNanoseconds: nanoseconds)
                 }))
         router.add(.get, "/healthz") { _ in .response(jsonResponse(StatusResponse(status: "ok"))) }
         router.add(.get, "/readyz") { _ in
