@@ -22,22 +22,45 @@ package struct JSONWire: Wire {
         try decode(type, from: body, reading: { _ in nil })
     }
 
-    /// The body as `T`, read by `read` when it can (see `JSONValue`), else through `Decodable`.
+    /// The body as `T`, read by `read` when it can (see `JSONValue`), else through `Decodable`. (A
+    /// caller that knows `T` and answers many requests calls `parse` and `decode(_:_:)` itself: generic
+    /// across modules, this looks up the metadata of `Optional<T>` for every body, about 330 instructions.)
     package func decode<T: Decodable>(
         _ type: T.Type, from body: [UInt8], reading read: (JSONValue) -> T?
     ) throws(APIError) -> T {
+        let document = try parse(body)
+        if let value = read(document.root) { return value }
+        return try decode(T.self, document)
+    }
+
+    /// The body parsed and validated; every failure named as the API names it.
+    package func parse(_ body: [UInt8]) throws(APIError) -> JSONDocument {
         guard body.contains(where: { !isJSONWhitespace($0) }) else {
             throw APIError(.malformed, "the body is empty; send a JSON object such as {\"logits\": [0.5, -0.1]}")
         }
         do {
-            return try decodeJSON(T.self, from: body, reading: read)
-        } catch let error as APIError {
-            throw error
-        } catch let error as JSONDecodingError {
-            if error.isSyntaxError { throw APIError(.malformed, "the body is not valid JSON: \(error)") }
-            throw .invalid(error.description)
+            return try JSONDocument(parsing: body)
         } catch {
-            throw APIError(.malformed, "the body could not be read: \(error)")
+            throw Self.named(error)
+        }
+    }
+
+    /// The document through `T`'s `init(from:)`.
+    package func decode<T: Decodable>(_ type: T.Type, _ document: JSONDocument) throws(APIError) -> T {
+        do {
+            return try document.decode(T.self)
+        } catch {
+            throw Self.named(error)
+        }
+    }
+
+    private static func named(_ error: any Error) -> APIError {
+        switch error {
+        case let error as APIError: return error
+        case let error as JSONDecodingError:
+            if error.isSyntaxError { return APIError(.malformed, "the body is not valid JSON: \(error)") }
+            return .invalid(error.description)
+        default: return APIError(.malformed, "the body could not be read: \(error)")
         }
     }
 

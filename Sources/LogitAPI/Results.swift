@@ -100,22 +100,32 @@ package struct StatusResponse: Encodable {
 // its 99 100 instructions building and writing that tree, a small /softmax 8 900 of 62 000.
 
 extension SigmoidResponse: JSONWritable {
-    package func writeJSON(to writer: inout JSONStreamWriter) throws(JSONStreamWriter.Refused) {
-        try writeAnswer(#"{"probabilities":"#, probabilities, #","derivatives":"#, derivatives, to: &writer)
+    package var jsonBound: Int { answerBound(probabilities, derivatives) }
+
+    package func writeJSON(to writer: inout JSONStreamWriter) {
+        writeAnswer(#"{"probabilities":"#, probabilities, #","derivatives":"#, derivatives, to: &writer)
     }
 }
 
 extension SoftmaxResponse: JSONWritable {
-    package func writeJSON(to writer: inout JSONStreamWriter) throws(JSONStreamWriter.Refused) {
-        try writeAnswer(
-            #"{"probabilities":"#, probabilities, #","log_probabilities":"#, logProbabilities, to: &writer)
+    package var jsonBound: Int { answerBound(probabilities, logProbabilities) }
+
+    package func writeJSON(to writer: inout JSONStreamWriter) {
+        writeAnswer(#"{"probabilities":"#, probabilities, #","log_probabilities":"#, logProbabilities, to: &writer)
     }
 }
 
 extension LinearResponse: JSONWritable {
-    package func writeJSON(to writer: inout JSONStreamWriter) throws(JSONStreamWriter.Refused) {
-        try writeAnswer(#"{"logits":"#, logits, #","probabilities":"#, probabilities, to: &writer)
+    package var jsonBound: Int { answerBound(logits, probabilities) }
+
+    package func writeJSON(to writer: inout JSONStreamWriter) {
+        writeAnswer(#"{"logits":"#, logits, #","probabilities":"#, probabilities, to: &writer)
     }
+}
+
+/// The most bytes `writeAnswer` writes: its two keys (under 24 bytes each), the braces and the batches.
+private func answerBound(_ batch: Batch, _ optional: Batch?) -> Int {
+    50 + batch.jsonBound + (optional?.jsonBound ?? 0)
 }
 
 /// An answer of one batch and an optional second, as their `encode(to:)` writes it:
@@ -124,30 +134,37 @@ extension LinearResponse: JSONWritable {
 private func writeAnswer(
     _ first: StaticString, _ batch: Batch, _ second: StaticString, _ optional: Batch?,
     to writer: inout JSONStreamWriter
-) throws(JSONStreamWriter.Refused) {
+) {
     writer.raw(first)
-    try batch.writeJSON(to: &writer)
+    batch.writeJSON(to: &writer)
     if let optional {
         writer.raw(second)
-        try optional.writeJSON(to: &writer)
+        optional.writeJSON(to: &writer)
     }
     writer.raw("}")
 }
 
 extension Batch {
+    /// The most bytes `writeJSON` writes.
+    var jsonBound: Int {
+        let (rows, columns) = (matrix.rows, matrix.columns)
+        return isVector
+            ? JSONStreamWriter.doublesBound(columns) : 2 + rows * (1 + JSONStreamWriter.doublesBound(columns))
+    }
+
     /// A vector as `[…]`, rows as `[[…],[…]]`, as `encode(to:)` writes them, straight from the
     /// matrix's elements (no array per row).
-    func writeJSON(to writer: inout JSONStreamWriter) throws(JSONStreamWriter.Refused) {
-        try matrix.elements.withUnsafeBufferPointer { elements throws(JSONStreamWriter.Refused) in
+    func writeJSON(to writer: inout JSONStreamWriter) {
+        matrix.elements.withUnsafeBufferPointer { elements in
             if isVector {
-                try writer.doubles(elements)
+                writer.doubles(elements)
                 return
             }
             let columns = matrix.columns
             writer.raw("[")
             for row in 0..<matrix.rows {
                 if row > 0 { writer.raw(",") }
-                try writer.doubles(UnsafeBufferPointer(rebasing: elements[row * columns..<(row + 1) * columns]))
+                writer.doubles(UnsafeBufferPointer(rebasing: elements[row * columns..<(row + 1) * columns]))
             }
             writer.raw("]")
         }
@@ -155,15 +172,22 @@ extension Batch {
 }
 
 extension ClassifyResult: JSONWritable {
-    package func writeJSON(to writer: inout JSONStreamWriter) throws(JSONStreamWriter.Refused) {
+    package var jsonBound: Int {
+        switch self {
+        case .single(let classification): classification.jsonBound
+        case .batch(let batch): batch.results.reduce(14) { $0 + 1 + $1.jsonBound }
+        }
+    }
+
+    package func writeJSON(to writer: inout JSONStreamWriter) {
         switch self {
         case .single(let classification):
-            try classification.writeJSON(to: &writer)
+            classification.writeJSON(to: &writer)
         case .batch(let batch):
             writer.raw(#"{"results":["#)
             for (i, classification) in batch.results.enumerated() {
                 if i > 0 { writer.raw(",") }
-                try classification.writeJSON(to: &writer)
+                classification.writeJSON(to: &writer)
             }
             writer.raw("]}")
         }
@@ -171,17 +195,32 @@ extension ClassifyResult: JSONWritable {
 }
 
 extension Classification {
-    func writeJSON(to writer: inout JSONStreamWriter) throws(JSONStreamWriter.Refused) {
+    /// The most bytes `writeJSON` writes.
+    var jsonBound: Int {
+        typealias W = JSONStreamWriter
+        switch self {
+        case .softmax(let best, let probabilities, let top):
+            // {"class":…,"label":…,"probability":…,"probabilities":[…],"top":[{…},…]}
+            return 40 + best.membersBound + W.doublesBound(probabilities.count)
+                + top.reduce(0) { $0 + 3 + $1.membersBound }
+        case .sigmoid(let predictions, let probabilities, let labels):
+            // {"predictions":[…],"probabilities":[…],"labels":[…]}
+            return 50 + W.integersBound(predictions.count) + W.doublesBound(probabilities.count)
+                + (labels?.reduce(0) { $0 + 1 + W.stringBound($1) } ?? 0)
+        }
+    }
+
+    func writeJSON(to writer: inout JSONStreamWriter) {
         switch self {
         case .softmax(let best, let probabilities, let top):
             writer.raw("{")
-            try best.writeMembers(to: &writer)
+            best.writeMembers(to: &writer)
             writer.raw(#","probabilities":"#)
-            try writer.doubles(probabilities)
+            writer.doubles(probabilities)
             writer.raw(#","top":["#)
             for (i, entry) in top.enumerated() {
                 writer.raw(i > 0 ? ",{" : "{")
-                try entry.writeMembers(to: &writer)
+                entry.writeMembers(to: &writer)
                 writer.raw("}")
             }
             writer.raw("]}")
@@ -189,7 +228,7 @@ extension Classification {
             writer.raw(#"{"predictions":"#)
             writer.integers(predictions)
             writer.raw(#","probabilities":"#)
-            try writer.doubles(probabilities)
+            writer.doubles(probabilities)
             if let labels {
                 writer.raw(#","labels":["#)
                 for (i, label) in labels.enumerated() {
@@ -204,8 +243,15 @@ extension Classification {
 }
 
 extension TopClass {
+    /// The most bytes `writeMembers` writes.
+    var membersBound: Int {
+        // "class":…,"label":…,"probability":…
+        40 + JSONStreamWriter.integerBound + JSONStreamWriter.doubleBound
+            + (label.map(JSONStreamWriter.stringBound) ?? 0)
+    }
+
     /// `"class":…,"label":…,"probability":…`, `label` only when there is one.
-    func writeMembers(to writer: inout JSONStreamWriter) throws(JSONStreamWriter.Refused) {
+    func writeMembers(to writer: inout JSONStreamWriter) {
         writer.raw(#""class":"#)
         writer.integer(`class`)
         if let label {
@@ -213,6 +259,6 @@ extension TopClass {
             writer.string(label)
         }
         writer.raw(#","probability":"#)
-        try writer.double(probability)
+        writer.double(probability)
     }
 }

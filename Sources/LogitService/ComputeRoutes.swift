@@ -110,7 +110,16 @@ package enum ComputeRoutes {
     private static func decode<In: ComputeRequest>(_ request: Request, _ models: ModelRegistry) throws(Problem) -> In {
         try ContentType.check(request)
         do throws(APIError) {
-            var input = try JSONWire().decode(In.self, from: request.body, reading: In.read)
+            // Parsed, then read or decoded here, where `In` is known: through the generic
+            // `JSONWire.decode(_:from:reading:)` every body cost a metadata lookup of `Optional<In>`.
+            let wire = JSONWire()
+            let document = try wire.parse(request.body)
+            var input: In
+            if let read = In.read(document.root) {
+                input = read
+            } else {
+                input = try wire.decode(In.self, document)
+            }
             try input.resolve(models.current)
             return input
         } catch {
