@@ -289,6 +289,26 @@ struct RequestParserTests {
         }
     }
 
+    /// The common names and values are kept as the literals, but only when the bytes are exactly theirs:
+    /// any other spelling (another case, one letter off, a prefix) is kept as sent, byte for byte.
+    @Test("common fields come out exactly as sent, whatever their case")
+    func commonFieldsComeOutAsSent() throws {
+        let fields: [(String, String)] = [
+            ("Host", "h"), ("content-type", "Application/JSON"), ("Content-Type", "application/json"),
+            ("Content-Typf", "application/jsoN"), ("Accept-Encodinf", "x"), ("Accept-Encoding", "gzip"),
+            ("ACCEPT", "keep-alive"), ("User-Agent", "keep-alivE"), ("Connection", "keep-alive"),
+            ("connection", "Keep-Alive"), ("X-Host", "Content-Length"), ("Content-Length", "2"),
+        ]
+        let raw = "POST / HTTP/1.1\r\n" + fields.map { "\($0): \($1)\r\n" }.joined() + "\r\n{}"
+        let events = parse([ArraySlice(Array(raw.utf8))])
+        guard case .request(let request, _) = try #require(events.last) else {
+            Issue.record("no request: \(events)")
+            return
+        }
+        #expect(request.headers.fields.map(\.name) == fields.map(\.0))
+        #expect(request.headers.fields.map(\.value) == fields.map(\.1))
+    }
+
     @Test("all valid requests concatenated come out in order (pipelining)")
     func parsesPipelinedRequestsInOrder() {
         let bytes = validCases.flatMap(\.bytes)
