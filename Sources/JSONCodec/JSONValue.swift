@@ -103,7 +103,12 @@ package struct JSONValue {
 extension UnsafeBufferPointer<UInt8> {
     /// The bytes are `text`'s (a member name against a name the reader knows).
     package func equals(_ text: StaticString) -> Bool {
-        elementsEqual(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        // The lengths first (most names a reader tries differ in length), then the bytes: `elementsEqual`
+        // walked both as sequences, about 100 instructions a name.
+        guard count == text.utf8CodeUnitCount, let base = baseAddress else { return count == text.utf8CodeUnitCount }
+        let expected = text.utf8Start
+        for i in 0..<count where base[i] != expected[i] { return false }
+        return true
     }
 }
 
