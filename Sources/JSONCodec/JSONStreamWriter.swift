@@ -88,6 +88,9 @@ extension JSONWritable {
 /// instructions an answer, against about 300 this way).
 @inline(never)
 private func written(bound: Int, _ body: (inout JSONStreamWriter) -> Void) -> [UInt8]? {
+    // At least one byte of room: the runtime's shared empty array must never be written (see
+    // `DecodingContext.doubles`).
+    let bound = max(bound, 1)
     var refused = false
     var text: [UInt8] = []
     text.append(addingCapacity: bound) { span in
