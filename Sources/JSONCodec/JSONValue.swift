@@ -4,7 +4,7 @@
 ///
 /// Every accessor answers nil when the value is not the simple case: not the kind asked for, a number
 /// out of range, a key spelled with escapes. The reader then gives up, and the caller decodes the same
-/// document through `Decodable` (`decodeJSON(_:from:maxDepth:reading:)`), so every error keeps the
+/// document through `Decodable` (`JSONDocument.decode`), so every error keeps the
 /// words and the coding path it always had.
 package struct JSONValue {
     let context: DecodingContext
@@ -105,25 +105,15 @@ extension UnsafeBufferPointer<UInt8> {
     package func equals(_ text: StaticString) -> Bool {
         // The lengths first (most names a reader tries differ in length), then the bytes: `elementsEqual`
         // walked both as sequences, about 100 instructions a name.
-        guard count == text.utf8CodeUnitCount, let base = baseAddress else { return count == text.utf8CodeUnitCount }
+        guard count == text.utf8CodeUnitCount else { return false }
         let expected = text.utf8Start
-        for i in 0..<count where base[i] != expected[i] { return false }
+        for i in 0..<count where self[i] != expected[i] { return false }
         return true
     }
 }
 
-/// Decodes `T` from a complete JSON text as `decodeJSON(_:from:maxDepth:)` does, asking `read` first:
-/// the document is parsed once, `read` gets its root, and only when it answers nil is the document
-/// decoded through `T`'s `init(from:)`, which then gives the error if there is one.
-package func decodeJSON<T: Decodable>(
-    _ type: T.Type, from bytes: [UInt8], maxDepth: Int = 64, reading read: (JSONValue) -> T?
-) throws -> T {
-    let document = try JSONDocument(parsing: bytes, maxDepth: maxDepth)
-    if let value = read(document.root) { return value }
-    return try document.decode(T.self)
-}
-
-/// A parsed, validated document: its root for a `JSONValue` reader, or the whole decoded through `Decodable`.
+/// A parsed, validated document: its root for a `JSONValue` reader, or the whole decoded through `Decodable`
+/// (the text is parsed once for both).
 package struct JSONDocument {
     let context: DecodingContext
 

@@ -19,21 +19,13 @@ package struct JSONWire: Wire {
     package var mediaType: String { "application/json" }
 
     package func decode<T: Decodable>(_ type: T.Type, from body: [UInt8]) throws(APIError) -> T {
-        try decode(type, from: body, reading: { _ in nil })
+        try decode(type, parse(body))
     }
 
-    /// The body as `T`, read by `read` when it can (see `JSONValue`), else through `Decodable`. (A
-    /// caller that knows `T` and answers many requests calls `parse` and `decode(_:_:)` itself: generic
-    /// across modules, this looks up the metadata of `Optional<T>` for every body, about 330 instructions.)
-    package func decode<T: Decodable>(
-        _ type: T.Type, from body: [UInt8], reading read: (JSONValue) -> T?
-    ) throws(APIError) -> T {
-        let document = try parse(body)
-        if let value = read(document.root) { return value }
-        return try decode(T.self, document)
-    }
-
-    /// The body parsed and validated; every failure named as the API names it.
+    /// The body parsed and validated; every failure named as the API names it. A request type with a
+    /// `ComputeRequest.read` is read from the document's root first, then decoded by `decode(_:_:)` when that
+    /// answers nil; the caller composes the two where the type is known (`ComputeRoutes`): through one generic
+    /// function across modules, every body cost a metadata lookup of `Optional<T>`, about 330 instructions.
     package func parse(_ body: [UInt8]) throws(APIError) -> JSONDocument {
         guard body.contains(where: { !isJSONWhitespace($0) }) else {
             throw APIError(.malformed, "the body is empty; send a JSON object such as {\"logits\": [0.5, -0.1]}")

@@ -110,8 +110,7 @@ package enum ComputeRoutes {
     private static func decode<In: ComputeRequest>(_ request: Request, _ models: ModelRegistry) throws(Problem) -> In {
         try ContentType.check(request)
         do throws(APIError) {
-            // Parsed, then read or decoded here, where `In` is known: through the generic
-            // `JSONWire.decode(_:from:reading:)` every body cost a metadata lookup of `Optional<In>`.
+            // Parsed, then read or decoded here, where `In` is known (see `JSONWire.parse`).
             let wire = JSONWire()
             let document = try wire.parse(request.body)
             var input: In
